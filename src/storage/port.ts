@@ -1,0 +1,81 @@
+/**
+ * The storage port: everything the platform persists goes through this interface.
+ * Adapters: DuckDB file (embedded default) and PostgreSQL (scale-out). Both pass
+ * `testing/contract.ts`. Only src/platform chooses one.
+ *
+ * Documents: JSON bodies in named collections, keyed by id, with an integer version that
+ * increments on every write (ETags derive from it). Writes are batches applied atomically:
+ * all ops succeed or none does.
+ *
+ * Time series: append-only points keyed by series; the history context builds on this.
+ */
+import type { CollectionName } from './collections.js';
+
+export interface StoredDocument<T = unknown> {
+  readonly id: string;
+  /** Starts at 1 on create, +1 on every put. */
+  readonly version: number;
+  readonly body: T;
+  readonly updatedAt: Date;
+}
+
+/** `expectVersion`: a number = must currently be at that version; 'absent' = must not exist (create-only). */
+export type WriteOp =
+  | { readonly op: 'put'; readonly collection: CollectionName; readonly id: string; readonly body: unknown; readonly expectVersion?: number | 'absent' }
+  | { readonly op: 'delete'; readonly collection: CollectionName; readonly id: string; readonly expectVersion?: number };
+
+export interface WriteResult {
+  readonly collection: CollectionName;
+  readonly id: string;
+  /** New version after a put; the deleted version after a delete (0 if the document did not exist). */
+  readonly version: number;
+  readonly deleted: boolean;
+}
+
+export interface ListOptions {
+  /** Only ids strictly greater than this (keyset paging, ids in byte order). */
+  readonly after?: string;
+  /** Only ids starting with this. */
+  readonly prefix?: string;
+  /** Default 1000. */
+  readonly limit?: number;
+}
+
+export interface TimePoint {
+  readonly series: string;
+  /** Source time (when the value was measured). */
+  readonly time: Date;
+  /** Arrival time (when the platform accepted it). */
+  readonly arrival: Date;
+  readonly value: number;
+}
+
+export interface PointQuery {
+  readonly series: string;
+  readonly from: Date; // inclusive
+  readonly to: Date; // exclusive
+  readonly limit?: number;
+}
+
+export interface StorageAdapter {
+  /** 'duckdb' | 'postgres' | 'memory' */
+  readonly kind: string;
+  /** Connects and applies pending migrations. Idempotent. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** Versions of the migrations applied, ascending. */
+  appliedMigrations(): Promise<number[]>;
+
+  get(collection: CollectionName, id: string): Promise<StoredDocument | undefined>;
+  getMany(collection: CollectionName, ids: readonly string[]): Promise<StoredDocument[]>;
+  /** Ordered by id ascending. */
+  list(collection: CollectionName, options?: ListOptions): Promise<StoredDocument[]>;
+  /** Every document of a collection, in id order, streamed in pages (for loading indexes at start). */
+  scan(collection: CollectionName, pageSize?: number): AsyncIterable<StoredDocument>;
+  count(collection: CollectionName): Promise<number>;
+  /** Atomic batch; throws storage.version_conflict (with details {collection,id,expected,actual}) and changes nothing on a mismatch. */
+  write(ops: readonly WriteOp[]): Promise<WriteResult[]>;
+
+  appendPoints(points: readonly TimePoint[]): Promise<void>;
+  readPoints(query: PointQuery): Promise<TimePoint[]>;
+}
