@@ -1,0 +1,1 @@
+export { ensureTlsMaterial, defaultCertificateNames, TlsErrors, type TlsMaterial } from './certificate.js';
