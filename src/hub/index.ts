@@ -1,0 +1,1 @@
+export { createEmbeddedBroker, type EmbeddedBroker, type MqttAuthenticator } from './broker.js';

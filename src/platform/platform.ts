@@ -1,0 +1,162 @@
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { PlatformConfig } from '../config/index.js';
+import { createLogger, createMetrics, type Logger, type Metrics } from '../observability/index.js';
+import { createApiServer, type ApiServer } from '../api/index.js';
+import { createAuthService, type AuthService } from '../auth/index.js';
+import { ensureTlsMaterial } from '../tls/index.js';
+import { createEmbeddedBroker, type EmbeddedBroker } from '../hub/index.js';
+import type { StorageAdapter } from '../storage/index.js';
+import type { EventBus } from '../bus/index.js';
+import { chooseBus, chooseStorage } from './adapters.js';
+
+export interface PlatformPorts {
+  readonly http: number;
+  readonly https?: number;
+  readonly mqtt: number;
+  readonly mqtts?: number;
+}
+
+export interface RunningPlatform {
+  readonly config: PlatformConfig;
+  readonly ports: PlatformPorts;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly store: StorageAdapter;
+  readonly bus: EventBus;
+  readonly auth: AuthService;
+  /** PEM of the serving certificate, for clients that pin it. */
+  readonly certificate: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly config: PlatformConfig;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly logger?: Logger;
+  /** Where the one-time generated admin password is shown; default stderr. */
+  readonly announce?: (text: string) => void;
+}
+
+/**
+ * The composition root: builds every part from the config, in dependency order, and tears them
+ * down in reverse. A failure half-way stops what was already started before rethrowing.
+ */
+export async function startPlatform(options: StartOptions): Promise<RunningPlatform> {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const announce = options.announce ?? ((text: string) => process.stderr.write(`${text}\n`));
+  const stack: Array<{ name: string; stop: () => Promise<void> }> = [];
+  const stopAll = async () => {
+    for (const part of stack.reverse()) {
+      try {
+        await part.stop();
+      } catch (err) {
+        logger.error({ err, part: part.name }, 'stop failed');
+      }
+    }
+    stack.length = 0;
+  };
+
+  try {
+    mkdirSync(config.data, { recursive: true });
+    const metrics = createMetrics();
+
+    const store = chooseStorage(config);
+    await store.open();
+    stack.push({ name: 'store', stop: () => store.close() });
+
+    const bus = await chooseBus(config, logger);
+    stack.push({ name: 'bus', stop: () => bus.close() });
+
+    const auth = await createAuthService(store);
+    const admin = await auth.ensureFirstAdmin(env['TWINWORKS_ADMIN_PASSWORD']);
+    if (admin.generatedPassword) {
+      announce(
+        [
+          '',
+          '  First start: created user "admin" with the generated password',
+          `      ${admin.generatedPassword}`,
+          '  It is shown only this once. Set TWINWORKS_ADMIN_PASSWORD before the first start to choose it.',
+          '',
+        ].join('\n'),
+      );
+    } else if (admin.created) {
+      logger.info('first start: created user admin with the password from TWINWORKS_ADMIN_PASSWORD');
+    }
+
+    const publicHost = config.publicHost ?? hostname();
+    const tls = await ensureTlsMaterial({ dataDir: config.data, certFile: config.tlsCert, keyFile: config.tlsKey, hosts: [publicHost] });
+    if (tls.generated) logger.info({ certFile: tls.certFile, fingerprint256: tls.fingerprint256 }, 'generated a self-signed TLS certificate');
+
+    const api: ApiServer = await createApiServer(
+      {
+        logger,
+        metrics,
+        auth,
+        readinessChecks: [
+          {
+            name: 'store',
+            check: async () => {
+              await store.count('settings');
+              return undefined;
+            },
+          },
+        ],
+      },
+      { tls },
+    );
+    stack.push({ name: 'api', stop: () => api.close() });
+    const httpPorts = await api.listen({ host: config.host, httpPort: config.httpPort, httpsPort: config.httpsPort });
+
+    const broker: EmbeddedBroker = await createEmbeddedBroker({
+      logger,
+      metrics,
+      tls,
+      authenticate: async (_clientId, username, password) => {
+        // Until the device hub brings SAS/X.509 device identities, MQTT clients sign in as platform users or with an API key.
+        if (!password) return undefined;
+        try {
+          if (username) return { subject: (await auth.users.verify(username, password)).username };
+        } catch {
+          // fall through: the password may be an API key
+        }
+        try {
+          return { subject: (await auth.chain.fromCredential(password)).subject };
+        } catch {
+          return undefined;
+        }
+      },
+    });
+    stack.push({ name: 'mqtt', stop: () => broker.close() });
+    const mqttPorts = await broker.listen({ host: config.host, port: config.mqttPort, tlsPort: config.mqttsPort });
+
+    const ports: PlatformPorts = { http: httpPorts.httpPort, https: httpPorts.httpsPort, mqtt: mqttPorts.port, mqtts: mqttPorts.tlsPort };
+    await bus.publish('platform.started', { version: PLATFORM_VERSION, nodeId: `${hostname()}:${process.pid}`, storage: store.kind, bus: bus.kind, time: new Date().toISOString() });
+    logger.info({ ports, store: store.kind, bus: bus.kind, data: config.data }, 'platform ready');
+
+    let stopped = false;
+    return {
+      config,
+      ports,
+      logger,
+      metrics,
+      store,
+      bus,
+      auth,
+      certificate: tls.cert,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await stopAll();
+        logger.info('platform stopped');
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+export const PLATFORM_VERSION = '0.1.0';
