@@ -123,10 +123,9 @@ function checkJsonValue(value: unknown, path: (string | number)[], depth: number
     case 'function':
     case 'symbol':
       throw invalid(jsonPath(path), `${typeof value} is not JSON`);
-    default: {
-      const unreachable: never = value;
-      throw invalid(jsonPath(path), `unexpected ${String(unreachable)}`);
-    }
+    default:
+      // typeof has no other results; TS cannot narrow `unknown` to never here.
+      throw invalid(jsonPath(path), `unexpected ${typeof value}`);
   }
 }
 
@@ -141,7 +140,8 @@ export type CheckedOp =
   | { readonly op: 'delete'; readonly collection: CollectionName; readonly id: string; readonly expectVersion: number | undefined };
 
 export function checkOps(ops: readonly WriteOp[]): CheckedOp[] {
-  if (!Array.isArray(ops)) throw invalid('ops', 'must be an array');
+  // Array.isArray would narrow a readonly array to any[]; check through unknown instead.
+  if (!Array.isArray(ops as unknown)) throw invalid('ops', 'must be an array');
   if (ops.length > LIMITS.opsPerBatch) throw invalid('ops', `a batch holds at most ${LIMITS.opsPerBatch} ops`, { count: ops.length });
   return ops.map((op, i): CheckedOp => {
     const collection = checkCollection(op.collection);

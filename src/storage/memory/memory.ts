@@ -6,7 +6,8 @@
 import type { CollectionName } from '../collections.js';
 import { notOpen, versionConflict } from '../errors.js';
 import type { ListOptions, PointQuery, StorageAdapter, StoredDocument, TimePoint, WriteOp, WriteResult } from '../port.js';
-import { checkCollection, checkId, checkIdList, checkListOptions, checkOps, checkPageSize, checkPointQuery, checkPoints, compareIds } from '../validate.js';
+import { scanPages } from '../paging.js';
+import { checkCollection, checkId, checkIdList, checkListOptions, checkOps, checkPointQuery, checkPoints, compareIds } from '../validate.js';
 
 interface Row {
   readonly version: number;
@@ -80,15 +81,8 @@ export class MemoryStorage implements StorageAdapter {
     return ids.map((id) => toDoc(id, t.get(id) as Row));
   }
 
-  async *scan(collection: CollectionName, pageSize?: number): AsyncIterable<StoredDocument> {
-    const limit = checkPageSize(pageSize);
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.list(collection, after === undefined ? { limit } : { after, limit });
-      yield* page;
-      if (page.length < limit) return;
-      after = (page[page.length - 1] as StoredDocument).id;
-    }
+  scan(collection: CollectionName, pageSize?: number): AsyncIterable<StoredDocument> {
+    return scanPages((c, o) => this.list(c, o), collection, pageSize);
   }
 
   async count(collection: CollectionName): Promise<number> {
