@@ -42,14 +42,15 @@ export class TokenSigner {
   }
 
   async issue(subject: string, roles: readonly Role[]): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ roles: [...roles] })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(subject)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
-      .setIssuedAt()
+      .setIssuedAt(now)
       .setJti(randomUUID())
-      .setExpirationTime(`${this.lifetimeSeconds}s`)
+      .setExpirationTime(now + this.lifetimeSeconds)
       .sign(this.key);
   }
 
