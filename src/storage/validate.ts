@@ -245,3 +245,21 @@ export function compareIds(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/**
+ * The smallest string greater than every string starting with `prefix`, in code-point (= UTF-8 byte)
+ * order; undefined when there is none (a prefix of only U+10FFFF). Lets `starts_with` run as an index
+ * range scan: id >= prefix AND id < upper.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const cps = Array.from(prefix, (ch) => ch.codePointAt(0) as number);
+  while (cps.length > 0) {
+    const last = cps.pop() as number;
+    if (last < 0x10ffff) {
+      // Skip the surrogate block: those code points cannot occur in stored (well-formed) ids.
+      cps.push(last + 1 === 0xd800 ? 0xe000 : last + 1);
+      return String.fromCodePoint(...cps);
+    }
+  }
+  return undefined;
+}
