@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TwinworksError } from '../shared/errors.js';
+import { checkListOptions, checkOps, checkPoints, compareIds, prefixUpperBound, serializeBody } from './validate.js';
+
+function fails(fn: () => unknown, code: string, field?: string): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof TwinworksError);
+    assert.equal(err.code, code);
+    if (field !== undefined) assert.equal(err.details.field, field);
+    return true;
+  });
+}
+
+test('compareIds follows code-point (UTF-8 byte) order, not UTF-16 unit order', () => {
+  // U+FF01 is one UTF-16 unit (0xFF01); U+1F600 is the pair D83D DE00. JS `<` puts the emoji first,
+  // UTF-8 (EF BC 81 vs F0 9F 98 80) puts it last.
+  assert.ok('😀' < '！');
+  assert.ok(compareIds('！', '😀') < 0);
+  assert.ok(compareIds('😀', '！') > 0);
+  assert.ok(compareIds('a', 'ab') < 0);
+  assert.equal(compareIds('é😀', 'é😀'), 0);
+  assert.ok(compareIds('\uD7FF', '😀') < 0); // U+D7FF (ED 9F BF) < U+1F600
+  const sorted = ['😀', '！', 'b', 'B', 'a', '\uE000'].sort(compareIds);
+  assert.deepEqual(sorted, ['B', 'a', 'b', '\uE000', '！', '😀']);
+});
+
+test('prefixUpperBound is the next string after every extension of the prefix', () => {
+  assert.equal(prefixUpperBound('abc'), 'abd');
+  assert.equal(prefixUpperBound('a/'), 'a0');
+  assert.equal(prefixUpperBound('x\u{10FFFF}'), 'y');
+  assert.equal(prefixUpperBound('\u{10FFFF}'), undefined);
+  assert.equal(prefixUpperBound('a\uD7FF'), 'a\uE000'); // skips the surrogate block
+  assert.equal(prefixUpperBound('😀'), '😁');
+});
+
+test('bodies: JSON paths in errors point at the offending value', () => {
+  fails(() => serializeBody({ a: [1, { b: Number.NaN }] }), 'storage.invalid_input', 'body.a[1].b');
+  fails(() => serializeBody({ when: new Date() }), 'storage.invalid_input', 'body.when');
+  fails(() => serializeBody(new Map()), 'storage.invalid_input', 'body');
+  fails(() => serializeBody([1, , 3]), 'storage.invalid_input', 'body[1]'); // eslint-disable-line no-sparse-arrays
+  fails(() => serializeBody({ ['k\u0000']: 1 }), 'storage.invalid_input');
+  fails(() => serializeBody(() => 1), 'storage.invalid_input', 'body');
+  let deep: unknown = 'leaf';
+  for (let i = 0; i < 101; i++) deep = [deep];
+  fails(() => serializeBody(deep), 'storage.invalid_input');
+  assert.equal(serializeBody(Object.create(null) as object), '{}');
+  assert.equal(serializeBody({ a: 'é', b: [true, null] }), '{"a":"é","b":[true,null]}');
+});
+
+test('ops: versions, op kinds and batch size are checked', () => {
+  fails(() => checkOps([{ op: 'put', collection: 'twins', id: 'a', body: 1, expectVersion: 0 }]), 'storage.invalid_input', 'ops[0].expectVersion');
+  fails(() => checkOps([{ op: 'delete', collection: 'twins', id: 'a', expectVersion: 1.5 }]), 'storage.invalid_input', 'ops[0].expectVersion');
+  fails(() => checkOps([{ op: 'upsert', collection: 'twins', id: 'a' } as never]), 'storage.invalid_input', 'ops[0].op');
+  fails(() => checkOps([{ op: 'put', collection: 'nope' as never, id: 'a', body: 1 }]), 'storage.invalid_input', 'collection');
+  const many = Array.from({ length: 10_001 }, () => ({ op: 'delete' as const, collection: 'twins' as const, id: 'a' }));
+  fails(() => checkOps(many), 'storage.invalid_input', 'ops');
+  const [op] = checkOps([{ op: 'put', collection: 'twins', id: 'a', body: { x: 1 }, expectVersion: 'absent' }]);
+  assert.deepEqual(op, { op: 'put', collection: 'twins', id: 'a', bodyText: '{"x":1}', expectVersion: 'absent' });
+});
+
+test('list options and points: defaults and bounds', () => {
+  assert.deepEqual(checkListOptions(undefined), { after: undefined, prefix: undefined, limit: 1000 });
+  assert.deepEqual(checkListOptions({ prefix: '' }), { after: undefined, prefix: undefined, limit: 1000 });
+  fails(() => checkListOptions({ limit: 100_001 }), 'storage.invalid_input', 'limit');
+  const ok = { series: 's', time: new Date(0), arrival: new Date(0), value: 1 };
+  checkPoints([ok]);
+  fails(() => checkPoints([ok, { ...ok, value: Infinity }]), 'storage.invalid_input', 'points[1].value');
+  // Year 10000 does not fit both databases' timestamp ranges.
+  fails(() => checkPoints([{ ...ok, time: new Date(Date.UTC(10000, 0, 1)) }]), 'storage.invalid_input', 'points[0].time');
+  const year1 = new Date(0);
+  year1.setUTCFullYear(1, 0, 1);
+  checkPoints([{ ...ok, time: year1 }]);
+});
