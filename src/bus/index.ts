@@ -7,4 +7,4 @@ export type { BusLogger, CheckedPattern, Envelope, EnvelopeOf, EventBus, Handler
 export { DELIVERY_DEFAULTS } from './port.js';
 export { BusErrors } from './errors.js';
 export { createInProcessBus, DEFAULT_RETENTION, type InProcessBusOptions } from './inprocess/bus.js';
-// NATS adapter export added with src/bus/nats
+export { createNatsBus, type NatsBusOptions } from './nats/bus.js';
