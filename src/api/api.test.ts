@@ -141,3 +141,24 @@ test('a route module that forgets to declare a permission cannot be registered',
     /declares no permission/,
   );
 });
+
+test('one OpenAPI document describes every route with its permission and schemas', async () => {
+  const admin = await tokenFor('admin', 'admin-password');
+  assertProblem(await api.app.inject({ url: '/api/openapi.json' }), 401, 'auth.missing_credentials');
+  const res = await api.app.inject({ url: '/api/openapi.json', headers: { authorization: `Bearer ${admin}` } });
+  assert.equal(res.statusCode, 200);
+  const doc = res.json();
+  assert.equal(doc.openapi, '3.1.0');
+  const token = doc.paths['/api/auth/token'].post;
+  assert.equal(token['x-permission'], 'public');
+  assert.deepEqual(token.security, []);
+  assert.deepEqual(token.requestBody.content['application/json'].schema.required, ['username', 'password']);
+  const del = doc.paths['/api/users/{username}'].delete;
+  assert.equal(del['x-permission'], 'users.manage');
+  assert.deepEqual(del.parameters, [{ name: 'username', in: 'path', required: true, schema: { type: 'string' } }]);
+  assert.ok(doc.paths['/metrics'].get);
+  assert.ok(doc.components.schemas.ErrorCode.enum.includes('auth.forbidden'));
+  // Every route registered is in the document, nothing more.
+  const documented = Object.values(doc.paths as Record<string, Record<string, unknown>>).reduce((n, ops) => n + Object.keys(ops).length, 0);
+  assert.equal(documented, 14); // 3 system + 5 auth + 5 users + this document
+});

@@ -10,6 +10,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+  /** Documentation keywords read by the OpenAPI collector (src/api/openapi.ts). */
+  interface FastifySchema {
+    summary?: string;
+    description?: string;
+    tags?: readonly string[];
+    /** Leave the route out of the OpenAPI document. */
+    hide?: boolean;
+  }
 }
 
 /** What route modules get from the API layer. */

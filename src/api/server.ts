@@ -9,6 +9,7 @@ import type { ApiDeps, ApiModule } from './context.js';
 import { systemRoutes } from './routes/system.js';
 import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
+import { OpenApiCollector } from './openapi.js';
 
 export interface ApiServer {
   readonly app: FastifyInstance;
@@ -21,6 +22,8 @@ export interface ApiServerOptions {
   readonly tls?: { cert: string; key: string } | undefined;
   readonly modules?: readonly ApiModule[];
   readonly bodyLimitBytes?: number;
+  /** Shown in the OpenAPI document. */
+  readonly version?: string;
 }
 
 /**
@@ -60,6 +63,11 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
   });
 
   installGuard(app, deps.auth, deps.metrics);
+  const openapi = new OpenApiCollector();
+  openapi.install(app);
+  app.get('/api/openapi.json', { config: { permission: 'platform.read' }, schema: { summary: 'This OpenAPI document', tags: ['platform'] } }, async () =>
+    openapi.document({ version: options.version ?? '0.0.0' }),
+  );
   await app.register(systemRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(userRoutes(deps));
