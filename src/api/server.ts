@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { describeListenError } from '../shared/listen-errors.js';
 import { ApiErrors, fromFrameworkError, toProblem } from './problem.js';
 import { installGuard } from './guard.js';
@@ -36,7 +36,8 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
   const app = Fastify({
     // pino's Logger is Fastify's logger; the cast only widens its generic parameters.
     loggerInstance: deps.logger.child({ context: 'api' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request log lines would dominate the log at device rates; metrics count requests instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
     serverFactory: (handler) => {
       httpServer = createHttpServer(handler);
