@@ -4,7 +4,8 @@
  * cannot mutate stored state through a returned object. Nothing survives the process.
  */
 import type { CollectionName } from '../collections.js';
-import { notOpen, versionConflict } from '../errors.js';
+import { notOpen } from '../errors.js';
+import { planBatch } from '../plan.js';
 import type { ListOptions, PointQuery, StorageAdapter, StoredDocument, TimePoint, WriteOp, WriteResult } from '../port.js';
 import { scanPages } from '../paging.js';
 import { checkCollection, checkId, checkIdList, checkListOptions, checkOps, checkPointQuery, checkPoints, compareIds } from '../validate.js';
@@ -92,43 +93,15 @@ export class MemoryStorage implements StorageAdapter {
 
   async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
     this.ensureOpen();
-    const checked = checkOps(ops);
+    // planBatch throws on the first failed check, before anything below changes the maps.
+    const plan = planBatch(checkOps(ops), (c, id) => this.table(c).get(id)?.version);
     const updatedAt = new Date();
-    // Changes are staged and applied only once every op passed its check: all or nothing.
-    const staged = new Map<CollectionName, Map<string, Row | null>>();
-    const current = (c: CollectionName, id: string): Row | undefined => {
-      const s = staged.get(c)?.get(id);
-      return s === undefined ? this.table(c).get(id) : (s ?? undefined);
-    };
-    const stage = (c: CollectionName, id: string, row: Row | null): void => {
-      let s = staged.get(c);
-      if (s === undefined) staged.set(c, (s = new Map()));
-      s.set(id, row);
-    };
-    const results: WriteResult[] = [];
-    for (const op of checked) {
-      const existing = current(op.collection, op.id);
-      const actual = existing === undefined ? 'absent' : existing.version;
-      if (op.expectVersion !== undefined && op.expectVersion !== actual) {
-        throw versionConflict(op.collection, op.id, op.expectVersion, actual);
-      }
-      if (op.op === 'put') {
-        const version = (existing?.version ?? 0) + 1;
-        stage(op.collection, op.id, { version, bodyText: op.bodyText, updatedAt });
-        results.push({ collection: op.collection, id: op.id, version, deleted: false });
-      } else {
-        stage(op.collection, op.id, null);
-        results.push({ collection: op.collection, id: op.id, version: existing?.version ?? 0, deleted: existing !== undefined });
-      }
-    }
-    for (const [c, rows] of staged) {
+    for (const [c, { inserts, updates, deletes }] of plan.changes) {
       const t = this.table(c);
-      for (const [id, row] of rows) {
-        if (row === null) t.delete(id);
-        else t.set(id, row);
-      }
+      for (const id of deletes) t.delete(id);
+      for (const r of [...inserts, ...updates]) t.set(r.id, { version: r.version, bodyText: r.bodyText, updatedAt });
     }
-    return results;
+    return plan.results;
   }
 
   async appendPoints(points: readonly TimePoint[]): Promise<void> {

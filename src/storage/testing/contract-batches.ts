@@ -97,6 +97,35 @@ export function defineBatchTests(fresh: Fresh): void {
     assert.equal(x?.body, 'reborn');
   });
 
+  test('one batch can update, delete and create many documents across collections', async (t) => {
+    const { storage: s } = await fresh(t);
+    await s.write(['a', 'b', 'c', 'd'].map((id) => ({ op: 'put' as const, collection: 'twins' as const, id, body: `${id}1` })));
+    await s.write([{ op: 'put', collection: 'twins', id: 'b', body: 'b2' }]); // b at version 2
+    const results = await s.write([
+      { op: 'put', collection: 'twins', id: 'a', body: 'a2', expectVersion: 1 },
+      { op: 'put', collection: 'twins', id: 'b', body: 'b3', expectVersion: 2 },
+      { op: 'put', collection: 'twins', id: 'c', body: 'c2' },
+      { op: 'delete', collection: 'twins', id: 'd', expectVersion: 1 },
+      { op: 'delete', collection: 'twins', id: 'a' },
+      { op: 'put', collection: 'twins', id: 'a', body: 'a-again' },
+      { op: 'put', collection: 'twins', id: 'e', body: 'e1' },
+      { op: 'put', collection: 'twins', id: 'f', body: 'f1' },
+      { op: 'put', collection: 'devices', id: 'a', body: 'dev' },
+      { op: 'put', collection: 'devices', id: 'tmp', body: 'x' },
+      { op: 'delete', collection: 'devices', id: 'tmp' },
+    ]);
+    assert.deepEqual(
+      results.map((r) => `${r.collection}/${r.id}:${r.version}${r.deleted ? ' deleted' : ''}`),
+      ['twins/a:2', 'twins/b:3', 'twins/c:2', 'twins/d:1 deleted', 'twins/a:2 deleted', 'twins/a:1', 'twins/e:1', 'twins/f:1', 'devices/a:1', 'devices/tmp:1', 'devices/tmp:1 deleted'],
+    );
+    const twins = await s.list('twins');
+    assert.deepEqual(
+      twins.map((d) => [d.id, d.version, d.body]),
+      [['a', 1, 'a-again'], ['b', 3, 'b3'], ['c', 2, 'c2'], ['e', 1, 'e1'], ['f', 1, 'f1']],
+    );
+    assert.deepEqual((await s.list('devices')).map((d) => [d.id, d.version]), [['a', 1]]);
+  });
+
   test('concurrent writers with the same expected version: exactly one wins', async (t) => {
     const { storage: s } = await fresh(t);
     await s.write([{ op: 'put', collection: 'twins', id: 'hot', body: { writer: -1 } }]);
