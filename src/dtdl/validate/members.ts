@@ -1,0 +1,88 @@
+/**
+ * Checks on the values of an element's plural members once references are linked: uniqueness of `name`
+ * (and `enumValue`) among siblings, value-count limits (DTDL v2: contents 300, extends 2, enumValues 100,
+ * fields 30, Relationship properties 300), and Enum values matching the Enum's valueSchema.
+ */
+import type { Diagnostics } from '../diagnostics.js';
+import { DESCENDANT_CONTROLS, propertyRules } from '../metamodel/index.js';
+import type { ElementRecord, WorkingModel } from '../parser/model.js';
+
+const literalKey = (v: unknown) => `${typeof v}:${String(v)}`;
+
+export function checkMembers(model: WorkingModel, rec: ElementRecord, diags: Diagnostics): void {
+  for (const rule of propertyRules(rec.kind, rec.version)) {
+    if (rule.literal || rule.identifier) continue;
+    const ids = rec.objects.get(rule.name);
+    if (!ids) continue;
+    const src = rec.sources.get(rule.name);
+    const where = { path: src?.node.path ?? rec.elt.node.path, line: src?.line ?? rec.elt.node.line, documentIndex: rec.documentIndex, sourceDtmi: rec.sourceDtmi };
+    for (const key of rule.uniqueProperties ?? []) {
+      const seen = new Map<string, string>();
+      for (const id of ids) {
+        const child = model.get(id);
+        if (!child || !child.literals.has(key)) continue;
+        const k = literalKey(child.literals.get(key));
+        const first = seen.get(k);
+        if (first !== undefined && first !== id) {
+          diags.notify('nonUniquePropertyValue', { primaryId: rec.id, property: rule.name, auxProperty: key, value: String(child.literals.get(key)), secondaryId: id, ...where });
+        } else seen.set(k, id);
+      }
+    }
+    if (rule.plural && rule.maxCount !== undefined && ids.length > rule.maxCount) {
+      diags.notify('objectCountAboveMax', { primaryId: rec.id, property: rule.name, count1: ids.length, count2: rule.maxCount, ...where });
+    }
+  }
+  checkDatatypeConformance(model, rec, diags);
+}
+
+/** DTDL v3 §EnumValue: enumValue is an integer or a string as the parent Enum's valueSchema says. */
+function checkDatatypeConformance(model: WorkingModel, rec: ElementRecord, diags: Diagnostics): void {
+  for (const control of DESCENDANT_CONTROLS) {
+    if (control.version !== rec.version || control.rootClass !== rec.kind || !control.datatypeProperty) continue;
+    const schemaId = rec.objects.get(control.datatypeProperty)?.[0];
+    const schema = schemaId ? model.get(schemaId) : undefined;
+    if (!schema) continue;
+    for (const prop of ['enumValues']) {
+      for (const id of rec.objects.get(prop) ?? []) {
+        const child = model.get(id);
+        if (!child) continue;
+        for (const lit of control.properties) {
+          if (!child.literals.has(lit)) continue;
+          const value = child.literals.get(lit);
+          const type = child.literals.get(`${lit}#type`);
+          const ok = conforms(schema.kind, value, type);
+          if (!ok) {
+            const src = child.sources.get(lit);
+            diags.notify('nonConformantDatatype', {
+              primaryId: child.id,
+              property: lit,
+              value: String(value),
+              secondaryId: rec.id,
+              path: src?.node.path,
+              line: src?.line,
+              documentIndex: child.documentIndex,
+              sourceDtmi: child.sourceDtmi,
+            });
+          }
+        }
+      }
+    }
+  }
+}
+
+function conforms(schemaKind: string, value: unknown, type: unknown): boolean {
+  switch (schemaKind) {
+    case 'Integer':
+      return type === 'integer';
+    case 'String':
+      return type === 'string';
+    case 'Boolean':
+      return type === 'boolean';
+    case 'Double':
+    case 'Float':
+    case 'Long':
+      return typeof value === 'number';
+    default:
+      return true;
+  }
+}
