@@ -74,14 +74,17 @@ export function executePlan(queryText: string, plan: Plan, reader: GraphReader, 
   const value: unknown[] = [];
   let emitted = state?.emitted ?? 0;
   let continuationToken: string | undefined;
-  for (const r of rows(plan, reader, meter, state)) {
-    if (top !== undefined && emitted >= top) break;
-    if (value.length === pageSize) {
-      continuationToken = encodeToken(queryText, { kind: 'stream', anchor: r.anchor, index: r.index, emitted });
-      break;
+  if (top === undefined || emitted < top) {
+    for (const r of rows(plan, reader, meter, state)) {
+      // The row after a full page is only located, not returned: the token resumes exactly there.
+      if (value.length === pageSize) {
+        continuationToken = encodeToken(queryText, { kind: 'stream', anchor: r.anchor, index: r.index, emitted });
+        break;
+      }
+      value.push(project(r.row));
+      emitted++;
+      if (top !== undefined && emitted >= top) break;
     }
-    value.push(project(r.row));
-    emitted++;
   }
   return { value, continuationToken, charge: meter.charge };
 }

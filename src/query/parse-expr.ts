@@ -4,7 +4,7 @@
  * ADT reference, Operators: comparison `= != < > <= >=`, contains `IN NIN`, logical `AND OR NOT`.
  */
 import type { AggregateExpr, AggregateName, ComparisonOp, Expr, FunctionCallExpr, LiteralExpr, PathExpr } from './ast.js';
-import type { TokenCursor } from './cursor.js';
+import { RESERVED, type TokenCursor } from './cursor.js';
 
 /** ADT reference, Functions; STARTS_WITH/ENDS_WITH are the older spellings still reserved. */
 export const FUNCTION_NAMES = new Set([
@@ -82,18 +82,14 @@ function parseList(c: TokenCursor): LiteralExpr[] {
 /** A literal, a property path, a function call or an aggregate call. */
 export function parseOperand(c: TokenCursor): Expr {
   const t = c.peek();
-  if (t.kind === 'string') {
+  if (t.kind === 'string' || t.kind === 'number') {
     c.next();
     return { kind: 'literal', value: t.value, pos: t.pos };
   }
-  if (t.kind === 'number') {
+  if (t.kind === 'punct' && t.value === '-') {
     c.next();
-    return { kind: 'literal', value: t.value, pos: t.pos };
-  }
-  const minus = c.acceptPunct('-');
-  if (minus) {
     const n = c.expectNumber('a number');
-    return { kind: 'literal', value: -n.value, pos: minus.pos };
+    return { kind: 'literal', value: -n.value, pos: t.pos };
   }
   if (t.kind === 'word' && !t.escaped) {
     if (t.upper === 'TRUE' || t.upper === 'FALSE' || t.upper === 'NULL') {
@@ -105,10 +101,13 @@ export function parseOperand(c: TokenCursor): Expr {
       const name = FUNCTION_ALIASES[t.upper] ?? t.upper;
       if (AGGREGATE_NAMES.has(name as AggregateName)) return parseAggregate(c);
       if (FUNCTION_NAMES.has(name)) return parseCall(c, name);
+      return c.failAt(t.pos, ['a known function'], `'${t.text}'`);
     }
   }
+  if (t.kind === 'word' && (t.escaped || !RESERVED.has(t.upper))) return parsePath(c);
   c.note('a value');
-  return parsePath(c);
+  if (t.kind === 'word') c.note(`[[${t.text}]] (${t.upper} is reserved)`);
+  return c.fail();
 }
 
 export function parsePath(c: TokenCursor): PathExpr {

@@ -8,6 +8,12 @@
  *   m-3-4 -feeds-> m-3-1                                 (line 3 is a loop)
  *
  * Models: Factory, Line, Machine; CncMachine and Press extend Machine; FiveAxisCnc extends CncMachine.
+ * factory-1: name 'Plant A', site {city 'Lyon'}. line-N: name 'Line N', shift 'day' (line-3: 'night'),
+ * active true (line-3: false); line-1 also has Group 'BravoTeam' (a reserved word as property name).
+ * feeds m-N-k -> m-N-(k+1): conveyor 'belt' (k = 2: 'robot'), lengthM 5k; m-1-4 -> m-2-1: 'agv', 120;
+ * m-3-4 -> m-3-1: 'belt', 2.
+ * Machines (i = 0..11 in table order): tags ['critical', 1] when i is even, else ['spare'];
+ * maintenance {intervalDays 30/40/50/60 by position in the line, lastService null}.
  *
  *   twin   model        oee   status   serial
  *   m-1-1  CncMachine   0.80  running  S-100
@@ -71,7 +77,9 @@ export function buildFactory(options: MemoryGraphOptions = {}): MemoryGraph {
   });
   g.upsertTwin(twin('factory-1', M.factory, { name: 'Plant A', site: { city: 'Lyon', $metadata: {} } }));
   for (const n of [1, 2, 3]) {
-    g.upsertTwin(twin(`line-${n}`, M.line, { name: `Line ${n}`, shift: n === 3 ? 'night' : 'day' }));
+    const line: Record<string, unknown> = { name: `Line ${n}`, shift: n === 3 ? 'night' : 'day', active: n !== 3 };
+    if (n === 1) line.Group = 'BravoTeam';
+    g.upsertTwin(twin(`line-${n}`, M.line, line));
     g.upsertRelationship(rel('factory-1', 'contains', `line-${n}`));
   }
   MACHINES.forEach(([id, model, oee, status], i) => {
