@@ -29,7 +29,7 @@ export function loadFraction(cls: LoadClass, speedRatio: number, toolWear: numbe
     case 'powered':
       return 0.12;
     case 'standby':
-      return 0.02;
+      return 0; // drives off: the machine cools to ambient
     default: {
       const never: never = cls;
       return never;

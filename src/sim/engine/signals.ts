@@ -63,29 +63,35 @@ export class SignalOverlay {
   apply(now: number, values: SampledValues): SampledValues {
     this.schedule(now);
     const out: SampledValues = { ...values };
-    for (let i = this.active.length - 1; i >= 0; i--) {
-      const e = this.active[i]!;
-      if (now >= e.end) {
-        this.active.splice(i, 1);
-        // A spike that fell between two samples never reached the data: no label.
-        if (!(e.kind === 'anomaly' && e.mode === 'spike')) this.label(e, e.end);
-        continue;
-      }
-      const v = out[e.sensor];
-      if (v === undefined) continue;
-      e.reference ??= Math.max(Math.abs(v), 0.05);
-      if (e.appliedAt === undefined) {
-        e.appliedAt = now;
-        // A spike lives for exactly one sample: its label carries that sample's time.
-        if (e.mode === 'spike' && e.kind === 'anomaly') {
-          out[e.sensor] = v + e.magnitude * e.reference;
+    // Anomalies change the process value first; sensor faults then distort what the instrument
+    // makes of it (a stuck sensor stays stuck through a level shift).
+    for (const kind of ['anomaly', 'sensorFault'] as const) {
+      for (let i = this.active.length - 1; i >= 0; i--) {
+        const e = this.active[i]!;
+        if (e.kind !== kind) continue;
+        if (now >= e.end) {
           this.active.splice(i, 1);
-          this.emit({ time: iso(now), deviceId: this.deviceId, kind: 'anomaly', mode: 'spike', detail: { sensor: e.sensor, magnitude: e.magnitude } });
+          // A spike that fell between two samples never reached the data: no label.
+          if (!(e.kind === 'anomaly' && e.mode === 'spike')) this.label(e, e.end);
           continue;
         }
+        const v = out[e.sensor];
+        if (v === undefined) continue;
+        e.reference ??= Math.max(Math.abs(v), 0.05);
+        if (e.appliedAt === undefined) {
+          e.appliedAt = now;
+          // A spike lives for exactly one sample: its label carries that sample's time.
+          if (e.mode === 'spike' && e.kind === 'anomaly') {
+            out[e.sensor] = v + e.magnitude * e.reference;
+            this.active.splice(i, 1);
+            this.emit({ time: iso(now), deviceId: this.deviceId, kind: 'anomaly', mode: 'spike', detail: { sensor: e.sensor, magnitude: e.magnitude } });
+            continue;
+          }
+        }
+        const d = this.distort(e, now, v);
+        if (d === undefined) delete out[e.sensor];
+        else out[e.sensor] = d;
       }
-      out[e.sensor] = this.distort(e, now, v);
-      if (out[e.sensor] === undefined) delete out[e.sensor];
     }
     return out;
   }
@@ -129,7 +135,11 @@ export class SignalOverlay {
       const mode = this.rng.pick(FAULT_MODES);
       const hours = mode === 'drift' ? this.rng.uniform(12, 48) : mode === 'dropout' ? this.rng.uniform(0.2, 4) : this.rng.uniform(0.5, 6);
       const magnitude = (this.rng.chance(0.5) ? 1 : -1) * this.rng.uniform(0.3, 0.8);
-      this.active.push({ kind: 'sensorFault', mode, sensor: this.rng.pick(this.sensors), start, end: start + hours * HOUR, magnitude });
+      const sensor = this.rng.pick(this.sensors);
+      // One fault per instrument at a time: a sensor that is already faulty cannot also drift.
+      if (!this.active.some((e) => e.kind === 'sensorFault' && e.sensor === sensor)) {
+        this.active.push({ kind: 'sensorFault', mode, sensor, start, end: start + hours * HOUR, magnitude });
+      }
       this.nextFaultAt = this.after(start, this.rates.sensorFaultsPerDay);
     }
   }
