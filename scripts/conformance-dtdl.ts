@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseModels, validateValue, type ParseResult } from '../src/dtdl/index.js';
+import { parseModels, validateJsonText, type ParseResult } from '../src/dtdl/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = process.env.TWINWORKS_DTDL_CORPUS ?? resolve(root, '../shared/dtdl');
@@ -116,7 +116,7 @@ async function runCase(c: Case): Promise<{ ok: boolean; why: string }> {
       let verdict: 'conforms' | 'fails' | 'throws';
       try {
         if (!schema) throw new Error('no such element');
-        verdict = validateValue(schema, JSON.parse(inst.submit) as unknown, result.graph).length === 0 ? 'conforms' : 'fails';
+        verdict = validateJsonText(schema, inst.submit).length === 0 ? 'conforms' : 'fails';
       } catch {
         verdict = 'throws';
       }

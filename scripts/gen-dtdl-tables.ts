@@ -80,6 +80,7 @@ for (const [name, cls] of Object.entries<any>(mc)) {
     abstract: !!cls.abstract,
     versions: cls.dtdlVersions,
     concrete: cls.concreteSubclasses ?? {},
+    elemental: cls.elementalSubclasses ?? {},
     typeOptional: cls.typeOptionalVersions ?? [],
     extensible: cls.extensibleMaterialSubclasses ?? {},
     properties,

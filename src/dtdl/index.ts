@@ -15,7 +15,7 @@ import type { TwinworksError } from '../shared/errors.js';
 
 export type { DtdlError } from './diagnostics.js';
 export type * from './graph/types.js';
-export { validateValue, NotASchemaError, type ValueProblem } from './graph/instance.js';
+export { validateValue, validateJsonText, NotASchemaError, type ValueProblem } from './graph/instance.js';
 export { isSchema } from './graph/build.js';
 export { parseDtmi, isDtmi, type Dtmi } from './dtmi.js';
 export { DtdlErrors } from './errors.js';

@@ -56,7 +56,7 @@ const patternCache = new Map<string, RegExp>();
 export function patternFor(p: string): RegExp {
   let re = patternCache.get(p);
   if (!re) {
-    re = new RegExp(p, 'u');
+    re = new RegExp(p);
     patternCache.set(p, re);
   }
   return re;

@@ -22,6 +22,12 @@ export function concreteKinds(cls: string, version: number): readonly string[] {
   return CLASSES[cls]?.concrete[String(version)] ?? [];
 }
 
+/** Concrete classes a model may define inline where `cls` is expected (standard-only classes excluded). */
+export function definableKinds(cls: string, version: number): readonly string[] {
+  const elemental = CLASSES[cls]?.elemental[String(version)] ?? [];
+  return concreteKinds(cls, version).filter((k) => !elemental.includes(k));
+}
+
 /** Extension material kinds (Unit, LatentType, …) usable where `cls` is expected. */
 export function extensibleKinds(cls: string, version: number): readonly string[] {
   return CLASSES[cls]?.extensible[String(version)] ?? [];

@@ -43,6 +43,8 @@ export interface ClassRule {
   readonly versions: readonly number[];
   /** Concrete (instantiable) classes that are this class or a subclass, by version. */
   readonly concrete: Readonly<Record<string, readonly string[]>>;
+  /** Classes whose only instances are standard elements (primitive schemas, CommandType), by version. */
+  readonly elemental: Readonly<Record<string, readonly string[]>>;
   /** Versions in which the class may be inferred when `@type` is absent. */
   readonly typeOptional: readonly number[];
   /** Supplemental (extension) material kinds usable where this class is expected, by version. */

@@ -7,7 +7,7 @@ import { childId, fragmentless, parseDtmi } from '../dtmi.js';
 import type { ActiveContext } from '../jsonld/context.js';
 import { patternFor } from '../jsonld/context.js';
 import type { LdElement, LdProperty } from '../jsonld/ld.js';
-import { classDtmi, concreteKinds, extensibleKinds, isMaterialTypeName, isPartitionClass, supplementalType, versionRules } from '../metamodel/index.js';
+import { classDtmi, concreteKinds, definableKinds, extensibleKinds, isMaterialTypeName, isPartitionClass, supplementalType, versionRules } from '../metamodel/index.js';
 import type { ElementRecord, ValueConstraint, WorkingModel } from './model.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { parseAnyLiteral } from './literals.js';
@@ -197,7 +197,7 @@ function parseTypes(env: ParseEnv, site: ElementSite, ctx: ActiveContext, id: st
   const { elt } = site;
   const version = ctx.version;
   const loc = where(elt);
-  const concrete = new Set(concreteKinds(site.expectedClass, version));
+  const concrete = new Set(env.standard ? concreteKinds(site.expectedClass, version) : definableKinds(site.expectedClass, version));
   const extensible = extensibleKinds(site.expectedClass, version);
   const apocrypha = versionRules(version)?.apocrypha ?? {};
   const material = new Set<string>();

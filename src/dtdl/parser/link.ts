@@ -75,7 +75,7 @@ export function checkValueConstraints(model: WorkingModel, diags: Diagnostics, a
       diags.notify('notRequiredType', { primaryId: c.parentId, property: c.prop, secondaryId: c.elementId, type: c.requiredTypesString, ...where });
     }
     if (c.requiredValues && !c.requiredValues.includes(target) && !c.requiredValues.includes(c.elementId)) {
-      diags.notify('notRequiredValue', { primaryId: c.parentId, property: termOrUri(c.prop), secondaryId: c.elementId, restriction: c.requiredValuesString, ...where });
+      diags.notify(c.valueCode ?? 'notRequiredValue', { primaryId: c.parentId, property: termOrUri(c.prop), secondaryId: c.elementId, restriction: c.requiredValuesString, ...where });
     }
   }
 }

@@ -67,6 +67,8 @@ export interface ValueConstraint {
   readonly requiredTypesString?: string;
   readonly requiredValues?: readonly string[];
   readonly requiredValuesString?: string;
+  /** Error code for a value outside requiredValues (material members differ from extension members). */
+  readonly valueCode?: 'incorrectPropertyValue' | 'notRequiredValue';
 }
 
 export class WorkingModel {

@@ -186,7 +186,7 @@ function parseObjectValues(env: ParseEnv, rec: ElementRecord, rule: PropertyRule
 
 /** Constraints on the elements a member refers to: allowed values, and co-type demands (e.g. a semantic type requires a numeric schema). */
 function* valueConstraintsFor(rec: ElementRecord, rule: PropertyRule): Generator<Omit<ValueConstraint, 'elementId' | 'parentId' | 'prop'>> {
-  if (rule.valueUris) yield { requiredValues: rule.valueUris, requiredValuesString: (rule.values ?? rule.valueUris).join(', ') };
+  if (rule.valueUris) yield { requiredValues: rule.valueUris, requiredValuesString: (rule.values ?? rule.valueUris).join(', '), valueCode: 'incorrectPropertyValue' };
   for (const t of rec.supplementalTypes) {
     for (const st of supplementalLineage(t)) {
       for (const c of st.constraints) {

@@ -85,7 +85,7 @@ function findNarrow(model: WorkingModel, root: ElementRecord, props: readonly st
   while (queue.length > 0) {
     const rec = queue.shift() as ElementRecord;
     for (const p of props) {
-      for (const id of rec.objects.get(p) ?? []) {
+      for (const id of p === 'contents' && rec.kind === 'Interface' ? withInherited(model, rec) : (rec.objects.get(p) ?? [])) {
         const child = model.get(id);
         if (!child) continue;
         if (child.kind === kind) return child;
@@ -119,4 +119,21 @@ function findWide(model: WorkingModel, root: ElementRecord, props: readonly stri
     }
   }
   return undefined;
+}
+
+/** Contents of an Interface including those inherited through `extends` (cycle-safe). */
+function withInherited(model: WorkingModel, rec: ElementRecord): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const queue = [rec.id];
+  while (queue.length > 0) {
+    const id = queue.shift() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const r = model.get(id);
+    if (!r) continue;
+    out.push(...(r.objects.get('contents') ?? []));
+    queue.push(...(r.objects.get('extends') ?? []));
+  }
+  return out;
 }
