@@ -3,9 +3,10 @@ import { PLATFORM_VERSION } from '../platform/index.js';
 import type { CliCommand, CliIO } from './command.js';
 import { startCommand } from './start.js';
 import { usersCommand } from './users.js';
+import { dtdlCommand } from './dtdl.js';
 
 /** Every subcommand; contexts contribute theirs through their index.ts. */
-export const COMMANDS: readonly CliCommand[] = [startCommand, usersCommand];
+export const COMMANDS: readonly CliCommand[] = [startCommand, usersCommand, dtdlCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
