@@ -1,30 +1,30 @@
 /**
  * Embedded adapter: one DuckDB file in the data dir. Two connections: a writer behind a SerialQueue
- * (every write batch is BEGIN … version checks … COMMIT with nothing interleaved) and a reader behind
- * its own queue, so reads are not stuck behind long writes (DuckDB MVCC shows them the last commit).
+ * (writes are grouped, checked and committed by writer.ts with nothing interleaved) and a reader
+ * behind its own queue, so reads are not stuck behind long writes (DuckDB MVCC shows them the last
+ * commit).
  */
 import {
-  BIGINT,
   DOUBLE,
-  DuckDBTimestampTZValue,
   LIST,
   TIMESTAMPTZ,
   VARCHAR,
   listValue,
   type DuckDBConnection,
   type DuckDBInstance,
+  type DuckDBTimestampTZValue,
   type DuckDBPreparedStatement,
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { CollectionName } from '../collections.js';
 import { StorageErrors, notOpen } from '../errors.js';
-import { idsByCollection, planBatch, type PlannedRow } from '../plan.js';
 import { scanPages } from '../paging.js';
 import type { ListOptions, PointQuery, StorageAdapter, StoredDocument, TimePoint, WriteOp, WriteResult } from '../port.js';
 import { SerialQueue } from '../serial-queue.js';
-import { checkCollection, checkId, checkIdList, checkListOptions, checkOps, checkPointQuery, checkPoints, type CheckedOp } from '../validate.js';
+import { checkCollection, checkId, checkIdList, checkListOptions, checkOps, checkPointQuery, checkPoints } from '../validate.js';
 import { applyDuckDbMigrations, readApplied } from './migrations.js';
 import { canonicalPath, openInstance, releaseFile, unavailable } from './open.js';
+import { DuckDbWriter, tz } from './writer.js';
 
 export interface DuckDbStorageOptions {
   /** The database file; its directory is created if missing. */
@@ -35,12 +35,12 @@ export interface DuckDbStorageOptions {
 
 interface Session {
   readonly instance: DuckDBInstance;
-  readonly writer: DuckDBConnection;
+  readonly writer: DuckDbWriter;
+  readonly writeConn: DuckDBConnection;
   readonly reader: DuckDBConnection;
   readonly statements: Map<string, DuckDBPreparedStatement>;
 }
 
-const tz = (d: Date) => new DuckDBTimestampTZValue(BigInt(d.getTime()) * 1000n);
 const fromTz = (v: DuckDBValue) => new Date(Number((v as DuckDBTimestampTZValue).micros / 1000n));
 
 function toDoc(id: string, version: DuckDBValue, body: DuckDBValue, updatedAt: DuckDBValue): StoredDocument {
@@ -72,10 +72,11 @@ export class DuckDbStorage implements StorageAdapter {
     this.file = canonicalPath(this.options.file);
     const instance = await openInstance(this.file, { ...this.options.settings });
     try {
-      const writer = await instance.connect();
+      const writeConn = await instance.connect();
       const reader = await instance.connect();
-      await applyDuckDbMigrations(writer, this.file);
-      this.session = { instance, writer, reader, statements: new Map() };
+      await applyDuckDbMigrations(writeConn, this.file);
+      const writer = new DuckDbWriter(writeConn, (c, sql, v, t) => this.query(c, sql, v, t), (err) => this.translate('write', err));
+      this.session = { instance, writer, writeConn, reader, statements: new Map() };
     } catch (err) {
       instance.closeSync();
       releaseFile(this.file);
@@ -93,7 +94,7 @@ export class DuckDbStorage implements StorageAdapter {
     this.opening = undefined;
     this.closing = false;
     for (const st of s.statements.values()) st.destroySync();
-    s.writer.closeSync();
+    s.writeConn.closeSync();
     s.reader.closeSync();
     s.instance.closeSync(); // checkpoints the WAL into the file
     releaseFile(this.file);
@@ -109,7 +110,7 @@ export class DuckDbStorage implements StorageAdapter {
     // Not live(): tasks queued before close() still run while it drains the queues.
     const s = this.session;
     if (s === undefined) throw notOpen('duckdb', this.file);
-    const key = `${conn === s.writer ? 'w' : 'r'}:${sql}`;
+    const key = `${conn === s.writeConn ? 'w' : 'r'}:${sql}`;
     let st = s.statements.get(key);
     if (st === undefined) {
       st = await conn.prepare(sql);
@@ -133,12 +134,16 @@ export class DuckDbStorage implements StorageAdapter {
     try {
       return await task();
     } catch (err) {
-      if (StorageErrors.is(err)) throw err;
-      const message = err instanceof Error ? err.message : String(err);
-      // After an I/O error DuckDB invalidates the database; every later call fails the same way.
-      if (/IO Error|FATAL|database has been invalidated/i.test(message)) throw unavailable(this.file, message, err);
-      throw StorageErrors.create('query_failed', `duckdb ${operation} on ${this.file} failed: ${message}`, { adapter: 'duckdb', operation }, err);
+      throw this.translate(operation, err);
     }
+  }
+
+  private translate(operation: string, err: unknown): Error {
+    if (StorageErrors.is(err)) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    // After an I/O error DuckDB invalidates the database; every later call fails the same way.
+    if (/IO Error|FATAL|database has been invalidated/i.test(message)) return unavailable(this.file, message, err);
+    return StorageErrors.create('query_failed', `duckdb ${operation} on ${this.file} failed: ${message}`, { adapter: 'duckdb', operation }, err);
   }
 
   async appliedMigrations(): Promise<number[]> {
@@ -194,86 +199,17 @@ export class DuckDbStorage implements StorageAdapter {
     const checked = checkOps(ops);
     const { writer } = this.live();
     if (checked.length === 0) return [];
-    return this.writes.run(() => this.guard('write', () => this.transaction(writer, () => this.applyOps(writer, checked))));
-  }
-
-  private async transaction<T>(conn: DuckDBConnection, body: () => Promise<T>): Promise<T> {
-    await conn.run('BEGIN TRANSACTION');
-    try {
-      const result = await body();
-      await conn.run('COMMIT');
-      return result;
-    } catch (err) {
-      await conn.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  }
-
-  /**
-   * One SELECT per touched collection for the current versions, the checks in memory (plan.ts), then
-   * at most three set-based statements per collection. Safe because this runs inside the writer
-   * queue: nothing else writes between the SELECT and the DML (and the file lock keeps other
-   * processes out).
-   */
-  private async applyOps(conn: DuckDBConnection, ops: readonly CheckedOp[]): Promise<WriteResult[]> {
-    const current = new Map<string, number>();
-    for (const [c, ids] of idsByCollection(ops)) {
-      // The list forms cost about half a millisecond more per statement, so single ids use plain ones.
-      const rows =
-        ids.length === 1
-          ? await this.query(conn, `SELECT id, version FROM "${c}" WHERE id = $1`, ids)
-          : await this.query(conn, `SELECT id, version FROM "${c}" WHERE id IN (SELECT unnest($1))`, [listValue(ids)], [LIST(VARCHAR)]);
-      for (const r of rows) current.set(`${c}\u0000${r[0] as string}`, Number(r[1]));
-    }
-    const plan = planBatch(ops, (c, id) => current.get(`${c}\u0000${id}`));
-    const now = tz(new Date());
-    const rowLists = (rows: readonly PlannedRow[]): DuckDBValue[] => [listValue(rows.map((r) => r.id)), listValue(rows.map((r) => BigInt(r.version))), listValue(rows.map((r) => r.bodyText)), now];
-    const rowTypes = [LIST(VARCHAR), LIST(BIGINT), LIST(VARCHAR), TIMESTAMPTZ];
-    for (const [c, { inserts, updates, deletes }] of plan.changes) {
-      const t = `"${c}"`;
-      if (deletes.length > 0) await this.query(conn, `DELETE FROM ${t} WHERE id IN (SELECT unnest($1))`, [listValue(deletes)], [LIST(VARCHAR)]);
-      const [one] = updates;
-      if (updates.length === 1 && one !== undefined) {
-        await this.query(conn, `UPDATE ${t} SET version = $2, body = $3, updated_at = $4 WHERE id = $1`, [one.id, BigInt(one.version), one.bodyText, now]);
-      } else if (updates.length > 1) {
-        const sql = `UPDATE ${t} SET version = v.version, body = v.body, updated_at = $4 FROM (SELECT unnest($1) AS id, unnest($2) AS version, unnest($3)::JSON AS body) AS v WHERE ${t}.id = v.id`;
-        await this.query(conn, sql, rowLists(updates), rowTypes);
-      }
-      const [first] = inserts;
-      if (inserts.length === 1 && first !== undefined) {
-        await this.query(conn, `INSERT INTO ${t} (id, version, body, updated_at) VALUES ($1, $2, $3, $4)`, [first.id, BigInt(first.version), first.bodyText, now]);
-      } else if (inserts.length > 1) {
-        await this.query(conn, `INSERT INTO ${t} (id, version, body, updated_at) SELECT unnest($1), unnest($2), unnest($3)::JSON, $4`, rowLists(inserts), rowTypes);
-      }
-    }
-    return plan.results;
+    const result = writer.enqueue(checked);
+    // One flush per write; a flush takes every batch waiting, so later ones often find nothing to do.
+    void this.writes.run(() => writer.flush());
+    return result;
   }
 
   async appendPoints(points: readonly TimePoint[]): Promise<void> {
     checkPoints(points);
     const { writer } = this.live();
     if (points.length === 0) return;
-    // The appender writes column chunks directly (no SQL per row); inside one transaction so an
-    // append is all-or-nothing even when the appender flushes several chunks.
-    await this.writes.run(() =>
-      this.guard('appendPoints', () =>
-        this.transaction(writer, async () => {
-          const appender = await writer.createAppender('points');
-          try {
-            for (const p of points) {
-              appender.appendVarchar(p.series);
-              appender.appendTimestampTZ(tz(p.time));
-              appender.appendTimestampTZ(tz(p.arrival));
-              appender.appendDouble(p.value);
-              appender.endRow();
-            }
-            appender.flushSync();
-          } finally {
-            appender.closeSync();
-          }
-        }),
-      ),
-    );
+    await this.writes.run(() => this.guard('appendPoints', () => writer.appendPoints(points)));
   }
 
   async readPoints(query: PointQuery): Promise<TimePoint[]> {

@@ -147,6 +147,26 @@ export function defineBatchTests(fresh: Fresh): void {
     assert.equal((await s.get('twins', 'fresh'))?.version, 1);
   });
 
+  test('concurrent batches: a rejected one leaves the others intact', async (t) => {
+    const { storage: s } = await fresh(t);
+    // Outcomes do not depend on the order the adapter runs them in: `loser` always fails on z.
+    const first = s.write([{ op: 'put', collection: 'twins', id: 'a', body: 'first', expectVersion: 'absent' }]);
+    const loser = s.write([
+      { op: 'put', collection: 'twins', id: 'b', body: 'from loser', expectVersion: 'absent' },
+      { op: 'put', collection: 'twins', id: 'a', body: 'loser' },
+      { op: 'put', collection: 'twins', id: 'z', body: 'loser', expectVersion: 5 },
+    ]);
+    const third = s.write([{ op: 'put', collection: 'twins', id: 'c', body: 'third' }]);
+    const [r1, r2, r3] = await Promise.allSettled([first, loser, third]);
+    assert.equal(r1?.status, 'fulfilled');
+    assert.equal(r3?.status, 'fulfilled');
+    assert.equal(r2?.status, 'rejected');
+    assert.equal(await s.get('twins', 'b'), undefined);
+    const a = await s.get('twins', 'a');
+    assert.deepEqual([a?.version, a?.body], [1, 'first']);
+    assert.equal((await s.get('twins', 'c'))?.body, 'third');
+  });
+
   test('unconditional concurrent puts all land: the version counts every one', async (t) => {
     const { storage: s } = await fresh(t);
     await Promise.all(Array.from({ length: 10 }, (_, i) => s.write([{ op: 'put', collection: 'settings', id: 'counter', body: i }])));
