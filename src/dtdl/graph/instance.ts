@@ -47,8 +47,8 @@ function validClock(s: string): boolean {
   return h <= 23 && mi <= 59 && se <= 59;
 }
 
-/** A JSON number written as an integer (`1`, not `1.0` or `1e0`) within [min, max]. */
-const intIn = (n: JsonNode, min: number, max: number) => n.kind === 'number' && /^-?[0-9]+$/.test(n.raw) && n.value >= min && n.value <= max;
+/** A JSON number written as an integer (`1`, not `1.0` or `1e0`) within [min, max] (exact, via BigInt). */
+const intIn = (n: JsonNode, min: number | bigint, max: number | bigint) => n.kind === 'number' && /^-?[0-9]+$/.test(n.raw) && BigInt(n.raw) >= BigInt(min) && BigInt(n.raw) <= BigInt(max);
 
 /** Validates a JavaScript value (as from JSON.parse). Numbers are judged by value: `1.0` counts as 1. */
 export function validateValue(schema: DtdlElement, value: unknown, _graph?: unknown, path = '$'): ValueProblem[] {
@@ -105,7 +105,7 @@ function check(s: Schema, v: JsonNode, path: string, out: ValueProblem[], depth:
       if (!intIn(v, -2147483648, 2147483647)) fail('an integer (32-bit)');
       return;
     case 'Long':
-      if (!intIn(v, -9223372036854775808, 9223372036854775807)) fail('a long (64-bit integer)');
+      if (!intIn(v, -(2n ** 63n), 2n ** 63n - 1n)) fail('a long (64-bit integer)');
       return;
     case 'Short':
       if (!intIn(v, -32768, 32767)) fail('a short');
@@ -123,7 +123,7 @@ function check(s: Schema, v: JsonNode, path: string, out: ValueProblem[], depth:
       if (!intIn(v, 0, 4294967295)) fail('an unsigned integer');
       return;
     case 'UnsignedLong':
-      if (!intIn(v, 0, 18446744073709551615)) fail('an unsigned long');
+      if (!intIn(v, 0, 2n ** 64n - 1n)) fail('an unsigned long');
       return;
     case 'Double':
       if (num === undefined || !Number.isFinite(num)) fail('a double');

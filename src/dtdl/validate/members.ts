@@ -4,7 +4,7 @@
  * fields 30, Relationship properties 300), and Enum values matching the Enum's valueSchema.
  */
 import type { Diagnostics } from '../diagnostics.js';
-import { DESCENDANT_CONTROLS, propertyRules } from '../metamodel/index.js';
+import { DESCENDANT_CONTROLS, propertyRules, supplementalLineage } from '../metamodel/index.js';
 import type { ElementRecord, WorkingModel } from '../parser/model.js';
 
 const literalKey = (v: unknown) => `${typeof v}:${String(v)}`;
@@ -28,11 +28,32 @@ export function checkMembers(model: WorkingModel, rec: ElementRecord, diags: Dia
         } else seen.set(k, id);
       }
     }
+    checkUniqueExtensionValues(model, rec, rule.name, ids, diags, where);
     if (rule.plural && rule.maxCount !== undefined && ids.length > rule.maxCount) {
       diags.notify('objectCountAboveMax', { primaryId: rec.id, property: rule.name, count1: ids.length, count2: rule.maxCount, ...where });
     }
   }
   checkDatatypeConformance(model, rec, diags);
+}
+
+/** Extension members declared unique (e.g. MQTT `index`) must differ among the values of one member. */
+function checkUniqueExtensionValues(model: WorkingModel, rec: ElementRecord, prop: string, ids: readonly string[], diags: Diagnostics, where: object): void {
+  const seen = new Map<string, string>();
+  for (const id of ids) {
+    const child = model.get(id);
+    if (!child) continue;
+    for (const t of child.supplementalTypes) {
+      for (const st of supplementalLineage(t)) {
+        for (const p of st.properties) {
+          if (!p.uniqueValue || !child.supplemental.has(p.id)) continue;
+          const key = `${p.id}|${literalKey(child.supplemental.get(p.id))}`;
+          if (seen.has(key) && seen.get(key) !== id) {
+            diags.notify('nonUniquePropertyValue', { primaryId: rec.id, property: prop, auxProperty: p.name, value: String(child.supplemental.get(p.id)), secondaryId: id, ...where });
+          } else seen.set(key, id);
+        }
+      }
+    }
+  }
 }
 
 /** DTDL v3 §EnumValue: enumValue is an integer or a string as the parent Enum's valueSchema says. */
