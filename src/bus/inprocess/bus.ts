@@ -83,6 +83,9 @@ class InProcessBus implements EventBus, ConsumerHost {
         consumer = new InProcessConsumer(this, spec.consumerName, spec.durable, spec.pattern, spec.key, spec.policy, spec.maxAckPending, spec.deliver);
         this.named.set(spec.consumerName, consumer);
       } else {
+        if (spec.durable && !existing.durable) {
+          throw BusErrors.create('consumer_conflict', `consumer ${spec.consumerName} exists as a non-durable group; a durable needs its own name`, { consumer: spec.consumerName });
+        }
         if (existing.pattern.source !== spec.pattern.source || existing.key !== spec.key) {
           throw BusErrors.create('consumer_conflict', `consumer ${spec.consumerName} exists for pattern ${existing.pattern.source}${existing.key === undefined ? '' : ` key ${existing.key}`}`, {
             consumer: spec.consumerName,
@@ -94,7 +97,6 @@ class InProcessBus implements EventBus, ConsumerHost {
         // The newest subscription's settings win, as when a service is redeployed with new ones.
         consumer.policy = spec.policy;
         consumer.maxAckPending = spec.maxAckPending;
-        consumer.durable ||= spec.durable;
       }
     }
     // The handler's parameter type is narrowed by the pattern; the consumer only hands it matching events.

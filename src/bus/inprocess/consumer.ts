@@ -42,7 +42,7 @@ export class InProcessConsumer {
   constructor(
     private readonly host: ConsumerHost,
     readonly name: string,
-    public durable: boolean,
+    readonly durable: boolean,
     readonly pattern: NamePattern,
     readonly key: string | undefined,
     public policy: DeliveryPolicy,

@@ -142,7 +142,7 @@ class NatsBus implements EventBus, SubscriptionHost {
     try {
       if (name === undefined) return await this.jsm.consumers.add(this.stream, { ...config, inactive_threshold: nanos(60_000) });
       const existing = await this.findConsumer(name);
-      if (existing !== undefined) return this.checkBound(existing, filter);
+      if (existing !== undefined) return this.checkBound(existing, filter, spec.durable);
       const named = spec.durable ? { durable_name: name } : { name, inactive_threshold: nanos(this.options.groupInactiveMs ?? 3_600_000) };
       try {
         return await this.jsm.consumers.add(this.stream, { ...config, ...named });
@@ -150,7 +150,7 @@ class NatsBus implements EventBus, SubscriptionHost {
         // Another subscriber of the group may have created it a moment ago.
         const raced = await this.findConsumer(name);
         if (raced === undefined) throw err;
-        return this.checkBound(raced, filter);
+        return this.checkBound(raced, filter, spec.durable);
       }
     } catch (err) {
       if (BusErrors.is(err)) throw err;
@@ -167,7 +167,10 @@ class NatsBus implements EventBus, SubscriptionHost {
     }
   }
 
-  private checkBound(info: ConsumerInfo, filter: string): ConsumerInfo {
+  private checkBound(info: ConsumerInfo, filter: string, durable: boolean): ConsumerInfo {
+    if (durable && !info.config.durable_name) {
+      throw BusErrors.create('consumer_conflict', `consumer ${info.name} exists as a non-durable group; a durable needs its own name`, { consumer: info.name });
+    }
     if (info.config.filter_subject !== filter) {
       throw BusErrors.create('consumer_conflict', `consumer ${info.name} exists with filter ${info.config.filter_subject ?? '(none)'}`, {
         consumer: info.name,

@@ -111,12 +111,18 @@ function basicsContract(target: BusContractTarget): void {
     });
   });
 
-  test('a durable name is bound to its pattern', async () => {
+  test('a durable name is bound to its pattern and durability', async () => {
     await withBus(target, async (bus) => {
       const sub = await bus.subscribe('twin.*', () => {}, { durable: 'bound' });
       await assert.rejects(bus.subscribe('model.*', () => {}, { durable: 'bound' }), (e: unknown) => BusErrors.is(e, 'consumer_conflict'));
       await sub.close();
       await assert.rejects(bus.subscribe('model.*', () => {}, { durable: 'bound' }), (e: unknown) => BusErrors.is(e, 'consumer_conflict'));
+      // A group's consumer is not durable, so a durable may not take over its name…
+      await bus.subscribe('twin.*', () => {}, { group: 'crew' });
+      await assert.rejects(bus.subscribe('twin.*', () => {}, { durable: 'crew' }), (e: unknown) => BusErrors.is(e, 'consumer_conflict'));
+      // …but group members may join a durable consumer and share its work.
+      const member = await bus.subscribe('twin.*', () => {}, { group: 'bound' });
+      assert.equal(member.consumer, 'bound');
     });
   });
 
