@@ -6,7 +6,7 @@
  * what lets concurrent writers scale. Each batch is still all-or-nothing on its own: a batch whose
  * version check fails is rejected alone (plan.ts), and no batch is acknowledged before the COMMIT.
  */
-import { BIGINT, DuckDBTimestampTZValue, LIST, TIMESTAMPTZ, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBTimestampTZValue, LIST, TIMESTAMPTZ, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { CollectionName } from '../collections.js';
 import { idsByCollection, planBatches, type CollectionChanges, type PlannedRow } from '../plan.js';
 import type { TimePoint, WriteResult } from '../port.js';
@@ -19,6 +19,10 @@ interface Pending {
   resolve(results: WriteResult[]): void;
   reject(err: unknown): void;
 }
+
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const CHUNK_ROWS = 2048;
+const POINT_TYPES = [VARCHAR, TIMESTAMPTZ, TIMESTAMPTZ, DOUBLE];
 
 /** Bounds one group so a burst cannot build an unbounded transaction. */
 const MAX_GROUP_OPS = 20_000;
@@ -118,19 +122,22 @@ export class DuckDbWriter {
   }
 
   /**
-   * The appender writes column chunks directly (no SQL per row); inside one transaction so an append
-   * is all-or-nothing even when the appender flushes several chunks.
+   * Points go in as data chunks through the appender: one native call per column per 2048 rows
+   * instead of five per row (2–3× faster, see docs/storage.md). Inside one transaction so an append
+   * is all-or-nothing even though the appender flushes several chunks.
    */
   async appendPoints(points: readonly TimePoint[]): Promise<void> {
     await inTransaction(this.conn, async () => {
       const appender = await this.conn.createAppender('points');
       try {
-        for (const p of points) {
-          appender.appendVarchar(p.series);
-          appender.appendTimestampTZ(tz(p.time));
-          appender.appendTimestampTZ(tz(p.arrival));
-          appender.appendDouble(p.value);
-          appender.endRow();
+        for (let start = 0; start < points.length; start += CHUNK_ROWS) {
+          const slice = points.slice(start, start + CHUNK_ROWS);
+          const chunk = DuckDBDataChunk.create(POINT_TYPES, slice.length);
+          chunk.setColumnValues(0, slice.map((p) => p.series));
+          chunk.setColumnValues(1, slice.map((p) => tz(p.time)));
+          chunk.setColumnValues(2, slice.map((p) => tz(p.arrival)));
+          chunk.setColumnValues(3, slice.map((p) => p.value));
+          appender.appendDataChunk(chunk);
         }
         appender.flushSync();
       } finally {

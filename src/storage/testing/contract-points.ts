@@ -56,6 +56,18 @@ export function definePointTests(fresh: Fresh): void {
     );
   });
 
+  test('points: one large append (several 2048-row chunks) lands whole and in order', async (t) => {
+    const { storage: s } = await fresh(t);
+    const count = 5000; // 2048 + 2048 + 904
+    const big = Array.from({ length: count }, (_, i) => point(i % 2 === 0 ? 'even' : 'odd', i, i));
+    await s.appendPoints(big);
+    const even = await s.readPoints({ series: 'even', from: at(0), to: at(count) });
+    assert.equal(even.length, 2500);
+    assert.ok(even.every((p, k) => p.value === 2 * k && p.time.getTime() === at(2 * k).getTime()));
+    const odd = await s.readPoints({ series: 'odd', from: at(4000), to: at(4100) });
+    assert.deepEqual(odd.map((p) => p.value), Array.from({ length: 50 }, (_, k) => 4001 + 2 * k));
+  });
+
   test('points: an invalid point rejects the whole append', async (t) => {
     const { storage: s } = await fresh(t);
     const good = point('p', 1, 1);
