@@ -47,6 +47,8 @@ export interface TwinDeleted {
   readonly modelId: string;
   /** The etag the twin had when it was deleted. */
   readonly etag: string;
+  /** The twin as it was before the delete (ADT's Twin.Delete notification carries it as `data`). */
+  readonly twin?: JsonObject;
   readonly time: IsoTime;
 }
 
@@ -66,6 +68,8 @@ export interface RelationshipUpdated {
   readonly sourceId: string;
   readonly targetId: string;
   readonly name: string;
+  /** The source twin's model (ADT's Relationship.Update notification `data.modelId`). */
+  readonly modelId?: string;
   readonly patch: readonly JsonPatchOperation[];
   readonly etag: string;
   readonly time: IsoTime;
@@ -77,6 +81,8 @@ export interface RelationshipDeleted {
   readonly targetId: string;
   readonly name: string;
   readonly etag: string;
+  /** The relationship as it was before the delete (ADT's Relationship.Delete notification `data`). */
+  readonly relationship?: JsonObject;
   readonly time: IsoTime;
 }
 

@@ -63,7 +63,10 @@ export interface PublishReceipt {
 export interface SubscribeOptions {
   /** Durable consumer name ([A-Za-z0-9_-]{1,64}): resumes after the last acknowledged event. */
   readonly durable?: string;
-  /** Consumer name shared by subscriptions that split the work; same as `durable` without persistence. Both given: must be equal. */
+  /**
+   * Consumer name shared by subscriptions that split the work; like `durable` without persistence.
+   * Both given: must be equal. Group members may join a durable; a durable may not take over a group's name.
+   */
   readonly group?: string;
   /** Only events with exactly this key. */
   readonly key?: string;
