@@ -10,7 +10,7 @@ import type { Row } from './compile.js';
 import { assertNever } from './lexer.js';
 import type { Filter, Plan, Stage } from './planner.js';
 import type { GraphReader, RelationshipDocument, TwinDocument } from './port.js';
-import { expand, type Meter } from './traverse.js';
+import { walkHops, type Meter } from './traverse.js';
 
 export interface PositionedRow {
   /** Ordinal of the starting document in the access index. */
@@ -81,19 +81,47 @@ function* anchors(access: Access, reader: GraphReader, meter: Meter, skip: numbe
 }
 
 function* descend(stages: readonly Stage[], i: number, row: Row, reader: GraphReader, meter: Meter): Generator<Row> {
-  if (i === stages.length) {
-    yield row;
-    return;
-  }
   const stage = stages[i]!;
   if (stage.kind !== 'expand') throw new Error('access stage after the first');
   const x = stage.expansion;
+  const last = i + 1 === stages.length;
   const from = row[x.fromSlot] as TwinDocument;
   const boundTarget = x.toBound ? (row[x.toSlot] as TwinDocument) : undefined;
-  for (const step of expand(x, from, boundTarget, reader, meter)) {
-    row[x.toSlot] = step.twin;
-    if (x.edge.relSlot !== undefined) row[x.edge.relSlot] = step.rel;
-    if (passes(stage.filters, row)) yield* descend(stages, i + 1, row, reader, meter);
+  if (x.edge.maxHops > 1) {
+    for (const twin of walkHops(x, from, boundTarget, reader, meter)) {
+      row[x.toSlot] = twin;
+      if (!passes(stage.filters, row)) continue;
+      if (last) yield row;
+      else yield* descend(stages, i + 1, row, reader, meter);
+    }
+  } else {
+    // Single hop, the common case: walked inline, without intermediate generators, for speed.
+    const names = x.edge.names.length > 0 ? x.edge.names : undefined;
+    const relSlot = x.edge.relSlot;
+    for (let pass = 0; pass < 2; pass++) {
+      const outgoing = pass === 0;
+      if (outgoing ? x.via === 'incoming' : x.via === 'outgoing') continue;
+      for (const rel of outgoing ? reader.outgoing(from.$dtId, names) : reader.incoming(from.$dtId, names)) {
+        // An undirected edge already produced a self-relationship on its outgoing pass.
+        if (!outgoing && x.via === 'both' && rel.$sourceId === rel.$targetId) continue;
+        meter.add(1);
+        const otherId = outgoing ? rel.$targetId : rel.$sourceId;
+        let twin: TwinDocument | undefined;
+        if (boundTarget) {
+          if (boundTarget.$dtId !== otherId) continue;
+          twin = boundTarget;
+        } else {
+          meter.add(1);
+          twin = reader.getTwin(otherId);
+          if (!twin) continue;
+        }
+        row[x.toSlot] = twin;
+        if (relSlot !== undefined) row[relSlot] = rel;
+        if (!passes(stage.filters, row)) continue;
+        if (last) yield row;
+        else yield* descend(stages, i + 1, row, reader, meter);
+      }
+    }
   }
   if (!x.toBound) row[x.toSlot] = undefined;
 }
@@ -120,7 +148,8 @@ export function* rows(plan: Plan, reader: GraphReader, meter: Meter, resume?: Re
     const skip = resume && anchor === resume.anchor ? resume.index : 0;
     const seen = plan.distinct ? new Set<string>() : undefined;
     let index = 0;
-    for (const r of descend(plan.stages, 1, row, reader, meter)) {
+    const produced = plan.stages.length === 1 ? [row] : descend(plan.stages, 1, row, reader, meter);
+    for (const r of produced) {
       if (seen) {
         const key = distinctKey(r, visibleSlots);
         if (seen.has(key)) continue;

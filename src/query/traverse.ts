@@ -22,27 +22,20 @@ export class Meter {
   }
 }
 
-export interface Step {
-  readonly twin: TwinDocument;
-  /** The relationship of a single-hop edge (bound to the edge's variable, if it has one). */
-  readonly rel?: RelationshipDocument;
-}
-
 const relKey = (r: RelationshipDocument): string => `${r.$sourceId}\u0000${r.$relationshipId}`;
 
 /** Neighbours of `twinId` along `via`, each with the relationship that leads there. */
 function* neighbours(
-  reader: GraphReader, twinId: string, via: Expansion['via'], names: readonly string[], meter: Meter,
+  reader: GraphReader, twinId: string, via: Expansion['via'], names: readonly string[] | undefined, meter: Meter,
 ): Generator<[RelationshipDocument, string]> {
-  const filter = names.length > 0 ? names : undefined;
   if (via !== 'incoming') {
-    for (const rel of reader.outgoing(twinId, filter)) {
+    for (const rel of reader.outgoing(twinId, names)) {
       meter.add(1);
       yield [rel, rel.$targetId];
     }
   }
   if (via !== 'outgoing') {
-    for (const rel of reader.incoming(twinId, filter)) {
+    for (const rel of reader.incoming(twinId, names)) {
       // A self-relationship was already produced by the outgoing side of an undirected walk.
       if (via === 'both' && rel.$sourceId === rel.$targetId) continue;
       meter.add(1);
@@ -51,35 +44,36 @@ function* neighbours(
   }
 }
 
-export function* expand(
+/**
+ * The twins at the far end of every path of minHops..maxHops relationships from `from`
+ * (multi-hop edges only; single hops are walked inline by the pipeline). A twin reached by
+ * several paths is yielded once per path; the pipeline removes duplicate rows.
+ */
+export function* walkHops(
   x: Expansion, from: TwinDocument, boundTarget: TwinDocument | undefined, reader: GraphReader, meter: Meter,
-): Generator<Step> {
-  const { minHops, maxHops, names } = x.edge;
-  const arrive = (id: string): TwinDocument | undefined => {
-    if (boundTarget) return boundTarget.$dtId === id ? boundTarget : undefined;
-    meter.add(1);
-    return reader.getTwin(id);
-  };
-  if (maxHops === 1) {
-    for (const [rel, other] of neighbours(reader, from.$dtId, x.via, names, meter)) {
-      const twin = arrive(other);
-      if (twin) yield { twin, rel };
-    }
-    return;
-  }
-  const used: string[] = [];
-  function* walk(current: string, depth: number): Generator<Step> {
-    for (const [rel, other] of neighbours(reader, current, x.via, names, meter)) {
-      const key = relKey(rel);
-      if (used.includes(key)) continue;
-      used.push(key);
-      if (depth + 1 >= minHops) {
-        const twin = arrive(other);
-        if (twin) yield { twin };
+): Generator<TwinDocument> {
+  yield* walk(x, reader, meter, boundTarget, from.$dtId, 0, []);
+}
+
+function* walk(
+  x: Expansion, reader: GraphReader, meter: Meter, boundTarget: TwinDocument | undefined, current: string, depth: number, used: string[],
+): Generator<TwinDocument> {
+  const { minHops, maxHops } = x.edge;
+  const names = x.edge.names.length > 0 ? x.edge.names : undefined;
+  for (const [rel, other] of neighbours(reader, current, x.via, names, meter)) {
+    const key = relKey(rel);
+    if (used.includes(key)) continue;
+    used.push(key);
+    if (depth + 1 >= minHops) {
+      if (boundTarget) {
+        if (boundTarget.$dtId === other) yield boundTarget;
+      } else {
+        meter.add(1);
+        const twin = reader.getTwin(other);
+        if (twin) yield twin;
       }
-      if (depth + 1 < maxHops) yield* walk(other, depth + 1);
-      used.pop();
     }
+    if (depth + 1 < maxHops) yield* walk(x, reader, meter, boundTarget, other, depth + 1, used);
+    used.pop();
   }
-  yield* walk(from.$dtId, 0);
 }
