@@ -4,6 +4,8 @@
  */
 import type { Expr, Literal } from './ast.js';
 import { isOfModelId, isOfModelSlot } from './compile.js';
+import { QueryErrors } from './errors.js';
+import { printExpr } from './print.js';
 import type { GraphReader, IdCollection, IndexableValue } from './port.js';
 import { resolvePath, type Scope } from './scope.js';
 
@@ -97,9 +99,32 @@ export function candidates(where: Expr | undefined, scope: Scope, reader: GraphR
   return out;
 }
 
-/** The cheapest start; ties go to the earlier slot (the FROM alias or the first MATCH node). */
-export function chooseAccess(where: Expr | undefined, scope: Scope, reader: GraphReader): Access {
+/**
+ * Identifies a starting index independently of its size, so a continuation token can insist on the
+ * index its first page used (indexes may be built, or grow, between pages).
+ */
+export function accessFingerprint(a: Access): string {
+  return `${a.kind}/${a.slot}/${'conjunct' in a ? printExpr(a.conjunct) : ''}`;
+}
+
+/**
+ * The cheapest start; ties go to the earlier slot (the FROM alias or the first MATCH node).
+ * With `prefer` (from a continuation token) the start with that fingerprint is used instead.
+ */
+export function chooseAccess(where: Expr | undefined, scope: Scope, reader: GraphReader, prefer?: string): Access {
   const all = candidates(where, scope, reader);
+  if (prefer !== undefined) {
+    const fallback: Access = scope.source === 'relationships'
+      ? { kind: 'relationshipScan', slot: 0, estimate: reader.relationshipCount() }
+      : { kind: 'twinScan', slot: scope.bindings.find((b) => b.visible && b.kind === 'twin')!.slot, estimate: reader.twinCount() };
+    const chosen = [...all, fallback].find((a) => accessFingerprint(a) === prefer);
+    if (!chosen) {
+      throw QueryErrors.create('invalid_continuation', 'The continuation token no longer fits the indexes; run the query again', {
+        reason: 'index changed',
+      });
+    }
+    return chosen;
+  }
   if (scope.source === 'relationships') {
     const bySource = all.find((a) => a.kind === 'relationshipsByTwin' && a.side === 'source');
     return bySource ?? all.find((a) => a.kind === 'relationshipsByTwin') ?? { kind: 'relationshipScan', slot: 0, estimate: reader.relationshipCount() };

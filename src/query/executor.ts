@@ -4,6 +4,7 @@
  * Streamed queries stop reading as soon as the page (or TOP) is full; ORDER BY, GROUP BY and
  * aggregates need every row, so they are computed in full and paged by offset.
  */
+import { accessFingerprint } from './access.js';
 import { groupRows, sortBy } from './aggregate.js';
 import type { CompileContext } from './compile.js';
 import { QueryErrors } from './errors.js';
@@ -36,6 +37,12 @@ export interface QueryPage {
   readonly charge: number;
 }
 
+/** The state a continuation token carries, decoded (and checked against the query text). */
+export function continuationState(queryText: string, options: ExecuteOptions): ContinuationState | undefined {
+  return options.continuationToken ? decodeToken(queryText, options.continuationToken) : undefined;
+}
+
+/** Plan with `planQuery(..., { preferAccess })` from a stream state so the positions stay valid. */
 export function executePlan(queryText: string, plan: Plan, reader: GraphReader, options: ExecuteOptions = {}): QueryPage {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
@@ -44,7 +51,7 @@ export function executePlan(queryText: string, plan: Plan, reader: GraphReader, 
       max: MAX_PAGE_SIZE,
     });
   }
-  const state = options.continuationToken ? decodeToken(queryText, options.continuationToken) : undefined;
+  const state = continuationState(queryText, options);
   const { analysis } = plan;
   if (analysis.query.explain) {
     const tree = explainPlan(plan);
@@ -70,6 +77,9 @@ export function executePlan(queryText: string, plan: Plan, reader: GraphReader, 
   }
 
   if (state && state.kind !== 'stream') throw mismatch();
+  const first = plan.stages[0]!;
+  const access = first.kind === 'access' ? accessFingerprint(first.access) : '';
+  if (state && state.access !== access) throw mismatch();
   const project = projector(analysis, ctx);
   const value: unknown[] = [];
   let emitted = state?.emitted ?? 0;
@@ -78,7 +88,7 @@ export function executePlan(queryText: string, plan: Plan, reader: GraphReader, 
     for (const r of rows(plan, reader, meter, state)) {
       // The row after a full page is only located, not returned: the token resumes exactly there.
       if (value.length === pageSize) {
-        continuationToken = encodeToken(queryText, { kind: 'stream', anchor: r.anchor, index: r.index, emitted });
+        continuationToken = encodeToken(queryText, { kind: 'stream', anchor: r.anchor, index: r.index, emitted, access });
         break;
       }
       value.push(project(r.row));

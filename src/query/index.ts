@@ -5,10 +5,10 @@
  */
 import { analyze, type Analysis, type AnalyzeOptions } from './analyze.js';
 import type { Query } from './ast.js';
-import { executePlan, type ExecuteOptions, type QueryPage } from './executor.js';
+import { continuationState, executePlan, type ExecuteOptions, type QueryPage } from './executor.js';
 import { explainPlan, formatExplain, type ExplainNode } from './explain.js';
 import { parse } from './parser.js';
-import { plan as buildPlan, type Plan } from './planner.js';
+import { plan as buildPlan, type Plan, type PlanOptions } from './planner.js';
 import type { GraphReader } from './port.js';
 
 export type { Query, Expr } from './ast.js';
@@ -29,9 +29,9 @@ export function parseQuery(text: string): Query {
 }
 
 /** Semantic checks, then a plan that starts from the most selective index of `reader`. */
-export function planQuery(ast: Query, reader: GraphReader, options: AnalyzeOptions = {}): Plan {
+export function planQuery(ast: Query, reader: GraphReader, options: AnalyzeOptions & PlanOptions = {}): Plan {
   const analysis: Analysis = analyze(ast, options);
-  return buildPlan(analysis, reader);
+  return buildPlan(analysis, reader, options);
 }
 
 /**
@@ -40,7 +40,10 @@ export function planQuery(ast: Query, reader: GraphReader, options: AnalyzeOptio
  * A query starting with EXPLAIN returns its plan as the only value.
  */
 export function executeQuery(text: string, reader: GraphReader, options: QueryOptions = {}): QueryPage {
-  return executePlan(text, planQuery(parseQuery(text), reader, options), reader, options);
+  // A later page must start from the same index as the first, even if a better one appeared since.
+  const state = continuationState(text, options);
+  const preferAccess = state?.kind === 'stream' ? state.access : undefined;
+  return executePlan(text, planQuery(parseQuery(text), reader, { ...options, preferAccess }), reader, options);
 }
 
 /** The plan as a tree and as indented text (the EXPLAIN output). */

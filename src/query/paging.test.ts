@@ -82,3 +82,18 @@ test('a token from another query, an altered token or garbage is refused', () =>
   refused(q, 'not-a-token', 'is malformed');
   refused(q, Buffer.from('{"v":9}').toString('base64url'), 'has an unknown version');
 });
+
+test('later pages keep the first page\'s index even when a better one appears in between', () => {
+  // The property index on `status` is built on the second request, i.e. while fetching page 2.
+  const g = buildFactory({ autoIndexAfter: 2 });
+  const q = "SELECT T.$dtId FROM DIGITALTWINS T WHERE T.status = 'running'";
+  const first = executeQuery(q, g, { pageSize: 4 });
+  const second = executeQuery(q, g, { pageSize: 4, continuationToken: first.continuationToken });
+  assert.deepEqual(g.indexedPaths(), [['status']]);
+  assert.equal(second.continuationToken, undefined);
+  const all = [...first.value, ...second.value].map((v) => (v as { $dtId: string }).$dtId);
+  assert.deepEqual(all, ['m-1-1', 'm-1-2', 'm-2-1', 'm-2-3', 'm-3-1', 'm-3-2']);
+  // A fresh run now starts from the new index and finds the same twins.
+  const fresh = executeQuery(q, g, { pageSize: 10 }).value.map((v) => (v as { $dtId: string }).$dtId);
+  assert.deepEqual([...fresh].sort(), all);
+});

@@ -11,7 +11,11 @@ import { createHash } from 'node:crypto';
 import { QueryErrors } from './errors.js';
 
 export type ContinuationState =
-  | { readonly kind: 'stream'; readonly anchor: number; readonly index: number; readonly emitted: number }
+  | {
+      readonly kind: 'stream'; readonly anchor: number; readonly index: number; readonly emitted: number;
+      /** The starting index the positions refer to (access.ts accessFingerprint). */
+      readonly access: string;
+    }
   | { readonly kind: 'offset'; readonly offset: number };
 
 const VERSION = 1;
@@ -48,8 +52,8 @@ export function decodeToken(queryText: string, token: string): ContinuationState
   if (c !== sha(JSON.stringify({ v, q, s })).slice(0, 12)) return invalid('is corrupted');
   if (q !== queryHash(queryText)) return invalid('belongs to another query');
   const st = s as Record<string, unknown> | null;
-  if (st?.kind === 'stream' && isCount(st.anchor) && isCount(st.index) && isCount(st.emitted)) {
-    return { kind: 'stream', anchor: st.anchor, index: st.index, emitted: st.emitted };
+  if (st?.kind === 'stream' && isCount(st.anchor) && isCount(st.index) && isCount(st.emitted) && typeof st.access === 'string') {
+    return { kind: 'stream', anchor: st.anchor, index: st.index, emitted: st.emitted, access: st.access };
   }
   if (st?.kind === 'offset' && isCount(st.offset)) return { kind: 'offset', offset: st.offset };
   return invalid('is malformed');

@@ -47,9 +47,14 @@ export interface Plan {
   readonly countShortcut?: CountShortcut;
 }
 
-export function plan(analysis: Analysis, reader: GraphReader): Plan {
+export interface PlanOptions {
+  /** Start from this index (an accessFingerprint), as a continuation token requires. */
+  readonly preferAccess?: string;
+}
+
+export function plan(analysis: Analysis, reader: GraphReader, options: PlanOptions = {}): Plan {
   const { scope, query } = analysis;
-  const access = chooseAccess(query.where, scope, reader);
+  const access = chooseAccess(query.where, scope, reader, options.preferAccess);
   const consumed = 'conjunct' in access ? access.conjunct : undefined;
   const pending = conjuncts(query.where)
     .filter((c) => c !== consumed)
