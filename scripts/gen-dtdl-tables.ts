@@ -192,20 +192,11 @@ writeFileSync(
 );
 
 // -------------------------------------------------------------------------------------- standard elements
-const stripDescriptions = (x: any): any => {
-  if (Array.isArray(x)) return x.map(stripDescriptions);
-  if (x && typeof x === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) if (k !== 'description') o[k] = stripDescriptions(v);
-    return o;
-  }
-  return x;
-};
 writeFileSync(
   join(outDir, 'standard-elements.ts'),
   header('elements: standard schemas, units, quantitative-type enums') +
     `// Standard elements are themselves written in DTDL; the parser reads them once with reserved ids allowed.\n` +
-    `export const STANDARD_ELEMENTS: readonly unknown[] = ${JSON.stringify(stripDescriptions(digest.elements))};\n\n` +
+    `export const STANDARD_ELEMENTS: readonly unknown[] = ${JSON.stringify(digest.elements)};\n\n` +
     `export const ALIASES: Readonly<Record<string, string>> = ${JSON.stringify(digest.aliases)};\n`,
 );
 

@@ -171,7 +171,6 @@ export class ActiveContext {
       affiliates = a;
       unrecognized = u;
     }
-    end = 0;
     return new ActiveContext(this.options, dtdl, affiliates, unrecognized);
   }
 
@@ -231,8 +230,12 @@ export class ActiveContext {
 
 /** Term for a DTMI in the known DTDL / extension contexts, else the DTMI itself (for messages). */
 export function termOrUri(uri: string): string {
-  for (const terms of Object.values(CONTEXTS)) {
-    for (const [t, u] of Object.entries(terms)) if (u === uri) return t;
+  if (!reverseTerms) {
+    reverseTerms = new Map();
+    for (const terms of Object.values(CONTEXTS)) {
+      for (const [t, u] of Object.entries(terms)) if (!reverseTerms.has(u)) reverseTerms.set(u, t);
+    }
   }
-  return uri;
+  return reverseTerms.get(uri) ?? uri;
 }
+let reverseTerms: Map<string, string> | undefined;

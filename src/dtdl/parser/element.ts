@@ -222,7 +222,7 @@ function parseTypes(env: ParseEnv, site: ElementSite, ctx: ActiveContext, id: st
     if (cls && concrete.has(cls)) {
       if (cls === 'Interface') {
         const max = versionRules(version)?.interfaceIdMaxLength ?? 128;
-        if (id.length > max) diags.notify('idTooLongForType', { primaryId: id, value: id, type: 'Interface', count2: max, ...loc });
+        if (id.length > max) diags.notify('idTooLongForType', { value: id, type: 'Interface', count2: max, ...loc });
       }
       kind ??= cls;
       material.add(cls);
