@@ -27,8 +27,3 @@ export function createDuckDbStorage(options: DuckDbStorageOptions): StorageAdapt
 export function createPostgresStorage(options: PostgresStorageOptions): StorageAdapter {
   return new PostgresStorage(options);
 }
-
-/** `--database` value → adapter: a postgres:// or postgresql:// URL, else a DuckDB file path. */
-export function createStorageFromTarget(target: string): StorageAdapter {
-  return /^postgres(ql)?:\/\//i.test(target) ? createPostgresStorage({ url: target }) : createDuckDbStorage({ file: target });
-}

@@ -8,6 +8,8 @@
  * all ops succeed or none does.
  *
  * Time series: append-only points keyed by series; the history context builds on this.
+ *
+ * Input rules (ids, bodies, limits) are the same for every adapter: see validate.ts and docs/storage.md.
  */
 import type { CollectionName } from './collections.js';
 
@@ -29,6 +31,7 @@ export interface WriteResult {
   readonly id: string;
   /** New version after a put; the deleted version after a delete (0 if the document did not exist). */
   readonly version: number;
+  /** True only when a delete removed an existing document. */
   readonly deleted: boolean;
 }
 
@@ -54,6 +57,7 @@ export interface PointQuery {
   readonly series: string;
   readonly from: Date; // inclusive
   readonly to: Date; // exclusive
+  /** Default 100 000 (max 1 000 000). */
   readonly limit?: number;
 }
 
@@ -67,6 +71,7 @@ export interface StorageAdapter {
   appliedMigrations(): Promise<number[]>;
 
   get(collection: CollectionName, id: string): Promise<StoredDocument | undefined>;
+  /** The documents that exist, in id order, each once (missing ids are left out). */
   getMany(collection: CollectionName, ids: readonly string[]): Promise<StoredDocument[]>;
   /** Ordered by id ascending. */
   list(collection: CollectionName, options?: ListOptions): Promise<StoredDocument[]>;
@@ -76,6 +81,8 @@ export interface StorageAdapter {
   /** Atomic batch; throws storage.version_conflict (with details {collection,id,expected,actual}) and changes nothing on a mismatch. */
   write(ops: readonly WriteOp[]): Promise<WriteResult[]>;
 
+  /** All-or-nothing; duplicates (same series and time) are kept. */
   appendPoints(points: readonly TimePoint[]): Promise<void>;
+  /** Ordered by time, then arrival. */
   readPoints(query: PointQuery): Promise<TimePoint[]>;
 }
