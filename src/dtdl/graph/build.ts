@@ -77,9 +77,11 @@ export function buildGraph(model: WorkingModel): ModelGraph {
     if (!rec) return undefined;
     const cached = built.get(rec.id);
     if (cached) return cached;
-    const el = make(rec);
-    built.set(rec.id, el);
-    return el;
+    // The shell is registered before its members are built so that recursive schemas (allowed in DTDL
+    // v4) end up as cyclic object graphs instead of endless recursion.
+    const shell = {} as DtdlElement;
+    built.set(rec.id, shell);
+    return Object.assign(shell, make(rec));
   }
 
   function make(rec: ElementRecord): DtdlElement {

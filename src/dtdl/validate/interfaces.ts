@@ -63,7 +63,7 @@ export class InterfaceChecks {
   }
 
   /** Count of values of the given members over the hierarchy below an element (reference: GetCountOf…Narrow). */
-  private hierarchyCount(key: string, rec: ElementRecord, props: readonly string[]): number {
+  private hierarchyCount(key: string, rec: ElementRecord, props: readonly string[], allowSelf = false): number {
     let status = this.countStatus.get(key);
     let counts = this.counts.get(key);
     if (!status || !counts) {
@@ -75,6 +75,7 @@ export class InterfaceChecks {
     const st = status.get(rec.id);
     if (st === 'done') return counts.get(rec.id) ?? 0;
     if (st === 'inProgress') {
+      if (allowSelf) return 0;
       if (!this.reportedCycles.has(`${key}:${rec.id}`)) {
         this.reportedCycles.add(`${key}:${rec.id}`);
         this.diags.notify('recursiveStructureNarrow', { primaryId: rec.id, property: props.map((p) => `'${p}'`).join(' or '), ...at(rec) });
@@ -86,7 +87,7 @@ export class InterfaceChecks {
     for (const p of props) {
       for (const id of rec.objects.get(p) ?? []) {
         const child = this.model.get(id);
-        if (child) n += this.hierarchyCount(key, child, props) + 1;
+        if (child) n += this.hierarchyCount(key, child, props, allowSelf) + 1;
       }
     }
     status.set(rec.id, 'done');
@@ -110,7 +111,7 @@ export class InterfaceChecks {
         if (c.importProperties?.includes('contents')) this.checkImportedNames(rec);
       } else if (c.maxCount !== undefined) {
         const key = c.properties.join(',');
-        const n = this.hierarchyCount(key, rec, c.properties);
+        const n = this.hierarchyCount(key, rec, c.properties, c.allowSelf);
         if (n > c.maxCount) this.diags.notify('excessiveCount', { primaryId: rec.id, property: c.properties.map((p) => `'${p}'`).join(' or '), count1: n, count2: c.maxCount, ...at(rec) });
       }
     }
