@@ -27,10 +27,13 @@ export const MAX_QUERY_LENGTH = 8000;
 export function parse(text: string, options: { maxLength?: number } = {}): Query {
   const max = options.maxLength ?? MAX_QUERY_LENGTH;
   if (text.length > max) {
+    const before = text.slice(0, max);
+    const line = before.split('\n').length;
+    const position = { offset: max, line, column: max - (before.lastIndexOf('\n') + 1) + 1 };
     throw QueryErrors.create('query_too_long', `The query has ${text.length} characters; at most ${max} are allowed`, {
       length: text.length,
       max,
-      position: { offset: max, line: 1, column: max + 1 },
+      position,
     });
   }
   const c = new TokenCursor(tokenize(text));
