@@ -99,6 +99,17 @@ describe('postgres specifics', { skip }, () => {
     assert.match(String(err.details.target), /app:\*\*\*@127\.0\.0\.1/);
   });
 
+  test('a schema migrated by a newer build is refused with storage.migration_failed', async () => {
+    const schema = freshSchema();
+    await (await openStore(schema)).close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES (42, 'from the future')`);
+    await client.end();
+    const err = await rejectsWith(openStore(schema), 'storage.migration_failed');
+    assert.equal(err.details.version, 42);
+  });
+
   test('a schema name that is not a plain identifier is rejected', () => {
     assert.throws(() => new PostgresStorage({ url: url as string, schema: 'x"; DROP TABLE y; --' }), { code: 'storage.invalid_input' });
   });
