@@ -69,7 +69,11 @@ export class DuckDbStorage implements StorageAdapter {
   }
 
   private async doOpen(): Promise<void> {
-    this.file = canonicalPath(this.options.file);
+    try {
+      this.file = canonicalPath(this.options.file);
+    } catch (err) {
+      throw unavailable(this.options.file, `cannot use its directory: ${(err as Error).message}`, err);
+    }
     const instance = await openInstance(this.file, { ...this.options.settings });
     try {
       const writeConn = await instance.connect();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -65,4 +65,15 @@ test('close waits for queued writes, then later calls fail', async () => {
   await s.open();
   assert.equal(await s.count('devices'), 5);
   await s.close();
+});
+
+test('a file that is not a DuckDB database, or an unusable directory, is storage.unavailable', async () => {
+  const garbage = join(dir, 'garbage.duckdb');
+  writeFileSync(garbage, 'this is not a database file, just text that is long enough to have a header '.repeat(100));
+  const err = await rejectsWith(new DuckDbStorage({ file: garbage }).open(), 'storage.unavailable');
+  assert.equal(err.details.target, garbage);
+  // A regular file where the directory should be.
+  const blocker = join(dir, 'not-a-dir');
+  writeFileSync(blocker, 'x');
+  await rejectsWith(new DuckDbStorage({ file: join(blocker, 'db.duckdb') }).open(), 'storage.unavailable');
 });
