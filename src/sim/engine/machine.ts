@@ -11,9 +11,11 @@ import type { CalendarStatus, PlannedStatus } from './calendar.js';
 import type { MachineConfig } from './config.js';
 import { Health } from './health.js';
 import { iso, type LabelListener } from './labels.js';
+import { advanceMaintenance, flushMachineLabels, startFailure, trackCalendar } from './maintenance.js';
 import type { PartBuffer } from './line.js';
-import { DEGRADATION_DEFAULTS, PROFILES, type FailureMode, type MachineProfile, type MachineType } from './machine-types.js';
-import { defectProbability, loadFraction, pressureTarget, steadyTemperature, type LoadClass } from './physics.js';
+import { PROFILES, type FailureMode, type MachineProfile, type MachineType } from './machine-types.js';
+import { defectProbability, loadClassOf, loadFraction, pressureTarget, steadyTemperature, type LoadClass } from './physics.js';
+import { round } from './numbers.js';
 import type { Rng } from './rng.js';
 import { SignalOverlay, type SensorName, type SignalRates } from './signals.js';
 import type { MachineState } from './telemetry.js';
@@ -33,7 +35,7 @@ export interface MachineInit {
   readonly emit: LabelListener;
 }
 
-interface ActiveFailure {
+export interface ActiveFailure {
   readonly mode: FailureMode;
   readonly at: number;
   readonly repairStart: number;
@@ -76,24 +78,25 @@ export class Machine {
   load = 0;
 
   // Material and events.
-  private inProcess = false;
+  /** Engine-internal below: read and written by maintenance.ts. */
+  inProcess = false;
   private inDefective = false;
   private finished: boolean | null = null;
   private progressMs = 0;
   private cycleMs: number;
   private partsUntilChangeover: number;
   private setupRemainingMs = 0;
-  private minorStopRemainingMs = 0;
+  minorStopRemainingMs = 0;
   private runMsToMinorStop: number;
   failure: ActiveFailure | null = null;
-  private calendarSegment: { planned: PlannedStatus; start: number; actions: string[] } | null = null;
+  calendarSegment: { planned: PlannedStatus; start: number; actions: string[] } | null = null;
 
   private lagDtMs = -1;
   private decaySpeed = 1;
   private decayTemp = 1;
   private decayPressure = 1;
   private readonly flowRng: Rng;
-  private readonly eventRng: Rng;
+  readonly eventRng: Rng;
   readonly noiseRng: Rng;
   private readonly defectRate: number;
   private readonly minorStopsPerHour: number;
@@ -144,10 +147,10 @@ export class Machine {
 
   /** Advances the machine over [now, now + dtMs). */
   step(now: number, dtMs: number, cal: CalendarStatus, input: PartBuffer | null, output: PartBuffer | null, ambientC: number): void {
-    this.trackCalendar(now, cal);
+    trackCalendar(this, now, cal);
     this.shift = cal.shift;
     this.health.degradeCalendar(now, dtMs);
-    this.advanceMaintenance(now);
+    advanceMaintenance(this, now);
     this.decide(now, cal, input, output);
     let runMs = 0;
     if (this.state === 'running') runMs = this.produce(now, dtMs, input, output);
@@ -158,7 +161,7 @@ export class Machine {
     if (runMs > 0) this.health.degradeRunning(now, runMs, this.speed / this.maxSpeed, this.load);
     if (this.failure === null) {
       const mode = this.health.failedMode();
-      if (mode) this.fail(mode, this.now);
+      if (mode) startFailure(this, mode, this.now);
     }
   }
 
@@ -295,107 +298,8 @@ export class Machine {
     }
   }
 
-  private fail(mode: FailureMode, t: number): void {
-    const response = this.eventRng.uniform(15, 60) * MINUTE;
-    const [lo, hi] = DEGRADATION_DEFAULTS[mode].repairHours;
-    const repair = this.eventRng.uniform(lo, hi) * HOUR;
-    this.failure = { mode, at: t, repairStart: t + response, repairEnd: t + response + repair, degradingSince: this.health.degradingSince[mode] };
-    this.minorStopRemainingMs = 0;
-    if (mode === 'toolWear' && this.inProcess) {
-      // A broken tool ruins the part in the machine.
-      this.inProcess = false;
-      this.rejectCount++;
-    }
-    this.state = 'down';
-    this.reason = mode;
-  }
-
-  private advanceMaintenance(now: number): void {
-    const f = this.failure;
-    if (f && now >= f.repairEnd) {
-      this.health.restore(f.mode, now);
-      this.failure = null;
-      const detail: Record<string, unknown> = { responseMinutes: round((f.repairStart - f.at) / MINUTE, 1), repairHours: round((f.repairEnd - f.repairStart) / HOUR, 2) };
-      if (f.degradingSince !== undefined) detail.degradingSince = iso(f.degradingSince);
-      this.emit({ time: iso(f.at), end: iso(f.repairEnd), deviceId: this.id, kind: 'failure', mode: f.mode, detail });
-      this.emit({ time: iso(f.repairStart), end: iso(f.repairEnd), deviceId: this.id, kind: 'maintenance', mode: 'corrective', detail: { failureMode: f.mode } });
-    }
-    const r = this.requestedMaintenance;
-    if (r && now >= r.end) {
-      const restored = this.health.modes.filter((m) => this.health.wear(m) > 0.3);
-      for (const m of restored) this.health.restore(m, now);
-      this.requestedMaintenance = null;
-      this.emit({ time: iso(r.start), end: iso(r.end), deviceId: this.id, kind: 'maintenance', mode: 'requested', detail: { restored } });
-    }
-  }
-
-  /** Emits planned-stop labels at calendar boundaries and applies the weekly preventive maintenance. */
-  private trackCalendar(now: number, cal: CalendarStatus): void {
-    const seg = this.calendarSegment;
-    if (seg && seg.planned === cal.planned) return;
-    if (seg) this.closeCalendarSegment(now);
-    const actions: string[] = [];
-    if (cal.planned === 'plannedMaintenance') {
-      if (this.health.modes.includes('toolWear')) {
-        this.health.restore('toolWear', now);
-        actions.push('toolChange');
-      }
-      if (this.health.modes.includes('overheating')) {
-        this.health.improve('overheating', 0.3);
-        actions.push('coolingService');
-      }
-      // An audible leak (over 30 % of the way to failure) is found and fixed on the round.
-      if (this.health.modes.includes('pressureLeak') && this.health.wear('pressureLeak') > 0.3) {
-        this.health.restore('pressureLeak', now);
-        actions.push('leakRepair');
-      }
-    }
-    this.calendarSegment = { planned: cal.planned, start: now, actions };
-  }
-
-  private closeCalendarSegment(end: number | undefined): void {
-    const seg = this.calendarSegment;
-    if (!seg || seg.planned === 'production') return;
-    const base = { time: iso(seg.start), ...(end !== undefined ? { end: iso(end) } : {}), deviceId: this.id };
-    if (seg.planned === 'plannedMaintenance') this.emit({ ...base, kind: 'maintenance', mode: 'preventive', detail: { actions: seg.actions } });
-    else this.emit({ ...base, kind: 'plannedStop', mode: seg.planned });
-  }
-
   /** Writes labels of everything still open (end of run). */
   flushLabels(): void {
-    this.closeCalendarSegment(undefined);
-    this.calendarSegment = null;
-    const f = this.failure;
-    if (f) this.emit({ time: iso(f.at), deviceId: this.id, kind: 'failure', mode: f.mode, detail: f.degradingSince !== undefined ? { degradingSince: iso(f.degradingSince) } : {} });
-    if (this.eStopSince !== null) this.emit({ time: iso(this.eStopSince), deviceId: this.id, kind: 'command', mode: 'emergencyStop' });
-    this.overlay.flush();
+    flushMachineLabels(this);
   }
-}
-
-function loadClassOf(state: MachineState, reason: string | undefined, planned: PlannedStatus): LoadClass {
-  switch (state) {
-    case 'running':
-      return 'running';
-    case 'idle':
-    case 'starved':
-    case 'blocked':
-    case 'setup':
-      return 'powered';
-    case 'down':
-      // A jam leaves the drives powered; a failure or an emergency stop cuts them.
-      return reason === 'minorStop' ? 'powered' : 'standby';
-    case 'maintenance':
-      return 'standby';
-    case 'plannedStop':
-      return planned === 'break' ? 'powered' : 'standby';
-    default: {
-      const never: never = state;
-      return never;
-    }
-  }
-}
-
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

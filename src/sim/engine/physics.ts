@@ -5,9 +5,35 @@
  * depend on the step size and never overshoots, however large the step.
  */
 import type { MachineProfile } from './machine-types.js';
+import type { PlannedStatus } from './calendar.js';
+import type { MachineState } from './telemetry.js';
 
 /** How hard the machine works in each operating class (fraction of full load). */
 export type LoadClass = 'running' | 'powered' | 'standby';
+
+/** The load class of an operating state: what is switched on. */
+export function loadClassOf(state: MachineState, reason: string | undefined, planned: PlannedStatus): LoadClass {
+  switch (state) {
+    case 'running':
+      return 'running';
+    case 'idle':
+    case 'starved':
+    case 'blocked':
+    case 'setup':
+      return 'powered';
+    case 'down':
+      // A jam leaves the drives powered; a failure or an emergency stop cuts them.
+      return reason === 'minorStop' ? 'powered' : 'standby';
+    case 'maintenance':
+      return 'standby';
+    case 'plannedStop':
+      return planned === 'break' ? 'powered' : 'standby';
+    default: {
+      const never: never = state;
+      return never;
+    }
+  }
+}
 
 /** Exact first-order lag step toward `target` with time constant `tauMs`. */
 export function relax(current: number, target: number, dtMs: number, tauMs: number): number {

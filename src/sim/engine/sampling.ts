@@ -4,7 +4,7 @@
  * sampling more or less often never changes what happens to the plant.
  */
 import type { Machine } from './machine.js';
-import { round } from './machine.js';
+import { round } from './numbers.js';
 import { powerKw, vibrationHighBand, vibrationRms } from './physics.js';
 import type { SampledValues } from './signals.js';
 import type { Telemetry } from './telemetry.js';
