@@ -130,6 +130,17 @@ cases.push(
   { name: 'v3 with QuantitativeTypes', docs: [iface([V3, QT], [{ '@type': ['Telemetry', 'Temperature'], name: 't', schema: 'double', unit: 'degreeCelsius' }])], want: [] },
   { name: 'v3 unit of another unit type', docs: [iface([V3, QT], [{ '@type': ['Telemetry', 'Temperature'], name: 't', schema: 'double', unit: 'metre' }])], want: ['wrongParent'] },
   { name: 'semantic types do not co-type Relationships in v3', docs: [iface([V3, QT], [{ '@type': ['Relationship', 'Temperature'], name: 'r', unit: 'kelvin' }])], want: ['invalidCotype'] },
+  // Limits
+  {
+    name: 'v2 contents are at most 300, inherited ones included',
+    docs: [
+      iface(V2, Array.from({ length: 200 }, (_, i) => prop(`a${i}`, 'double')), { extends: 'dtmi:test:b;1' }),
+      iface(V2, Array.from({ length: 101 }, (_, i) => prop(`b${i}`, 'double')), {}, 'dtmi:test:b;1'),
+    ],
+    want: ['objectCountAboveMax'],
+  },
+  { name: 'v3 has no 300-contents limit', docs: [iface(V3, Array.from({ length: 301 }, (_, i) => prop(`a${i}`, 'double')))], want: [] },
+  { name: 'v3 Interface text is at most 1 MiB', docs: [iface(V3, Array.from({ length: 2100 }, (_, i) => prop(`a${i}`, 'double', { description: 'd'.repeat(500) })))], want: ['partitionTooLarge'] },
   // Resolution
   { name: 'unresolved dependency without a resolver', docs: [iface(V3, [], { extends: 'dtmi:test:missing;1' })], want: ['unresolved:dtmi:test:missing;1'] },
 );

@@ -109,6 +109,7 @@ export function tryParseElement(env: ParseEnv, site: ElementSite): string | unde
     ctx,
     documentIndex: env.documentIndex,
     sourceDtmi: env.sourceDtmi,
+    modelId: env.modelId,
     standard: env.standard,
     extensionType: typed.extensionType,
     supplementalTypes: [...typed.extensionTypes],

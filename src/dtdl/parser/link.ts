@@ -22,6 +22,7 @@ function refLoc(ref: RefRecord) {
 
 export function linkReferences(model: WorkingModel, diags: Diagnostics | undefined, alias: AliasResolver): void {
   for (const ref of model.refs) {
+    if (diags) diags.scope = ref.modelId ? { modelId: ref.modelId } : {};
     const target = alias(ref.refId);
     const el = model.get(target);
     const from = model.get(ref.fromId);
@@ -69,6 +70,7 @@ export function checkValueConstraints(model: WorkingModel, diags: Diagnostics, a
     const el = model.get(target);
     if (!el) continue;
     const from = model.get(c.parentId);
+    diags.scope = from?.modelId ? { modelId: from.modelId } : {};
     const src = from?.sources.get(c.prop);
     const where = { path: src?.node.path, line: src?.line, documentIndex: from?.documentIndex, sourceDtmi: from?.sourceDtmi };
     if (c.requiredTypes && !c.requiredTypes.some((t) => hasType(el, t))) {

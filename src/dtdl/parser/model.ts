@@ -21,6 +21,8 @@ export interface ElementRecord {
   readonly ctx: ActiveContext;
   readonly documentIndex: number | undefined;
   readonly sourceDtmi: string | undefined;
+  /** The top-level Interface whose document defines the element. */
+  readonly modelId: string | undefined;
   readonly standard: boolean;
   /** The extension type that created a Unit / UnitAttribute / LatentType element. */
   extensionType: string | undefined;

@@ -13,7 +13,11 @@ export function runValidationPasses(model: WorkingModel, diags: Diagnostics): vo
   for (const rec of model.elements.values()) {
     if (rec.standard) continue;
     const saved = diags.scope;
-    diags.scope = { ...(rec.documentIndex !== undefined ? { documentIndex: rec.documentIndex } : {}), ...(rec.sourceDtmi ? { sourceDtmi: rec.sourceDtmi } : {}) };
+    diags.scope = {
+      ...(rec.documentIndex !== undefined ? { documentIndex: rec.documentIndex } : {}),
+      ...(rec.sourceDtmi ? { sourceDtmi: rec.sourceDtmi } : {}),
+      ...(rec.modelId ? { modelId: rec.modelId } : {}),
+    };
     checkMembers(model, rec, diags);
     checkDescendants(model, rec, diags);
     interfaces.check(rec);

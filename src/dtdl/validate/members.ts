@@ -29,8 +29,10 @@ export function checkMembers(model: WorkingModel, rec: ElementRecord, diags: Dia
       }
     }
     checkUniqueExtensionValues(model, rec, rule.name, ids, diags, where);
-    if (rule.plural && rule.maxCount !== undefined && ids.length > rule.maxCount) {
-      diags.notify('objectCountAboveMax', { primaryId: rec.id, property: rule.name, count1: ids.length, count2: rule.maxCount, ...where });
+    // DTDL v2: "max 300 Contents in set, including those imported via extends" (DTDL.v2.md §Interface).
+    const count = rec.kind === 'Interface' && rule.name === 'contents' ? contentsWithInherited(model, rec) : ids.length;
+    if (rule.plural && rule.maxCount !== undefined && count > rule.maxCount) {
+      diags.notify('objectCountAboveMax', { primaryId: rec.id, property: rule.name, count1: count, count2: rule.maxCount, ...where });
     }
   }
   checkDatatypeConformance(model, rec, diags);
@@ -106,4 +108,20 @@ function conforms(schemaKind: string, value: unknown, type: unknown): boolean {
     default:
       return true;
   }
+}
+
+function contentsWithInherited(model: WorkingModel, rec: ElementRecord): number {
+  const ids = new Set<string>();
+  const seen = new Set<string>();
+  const queue = [rec.id];
+  while (queue.length > 0) {
+    const id = queue.shift() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const r = model.get(id);
+    if (!r) continue;
+    for (const c of r.objects.get('contents') ?? []) ids.add(c);
+    queue.push(...(r.objects.get('extends') ?? []));
+  }
+  return ids.size;
 }
