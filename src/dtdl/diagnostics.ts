@@ -65,7 +65,13 @@ export interface SourceScope {
 
 export class Diagnostics {
   readonly errors: DtdlError[] = [];
+  /** Legal but discouraged usage (spec SHOULD / RECOMMENDED, deprecations). */
+  readonly warnings: DtdlError[] = [];
   scope: SourceScope = {};
+
+  warn(code: string, f: ErrorFields = {}): void {
+    this.warnings.push(buildError(code, f, this.scope));
+  }
 
   get any(): boolean {
     return this.errors.length > 0;
@@ -108,7 +114,14 @@ function buildError(code: string, f: ErrorFields, scope: SourceScope): DtdlError
 const plural = (n: number | undefined, one: string, many: string) => (n === 1 ? one : many);
 
 /** Fills a cause/action template; unknown placeholders (source lines, layers) are dropped. */
+const WARNINGS: Readonly<Record<string, (f: ErrorFields) => string>> = {
+  memberNameAsDtmi: (f) => `${f.primaryId ?? 'Element'} names member '${f.property}' by its DTMI '${f.value}'; the term '${f.property}' is RECOMMENDED.`,
+  deprecatedCommandType: (f) => `${f.primaryId ?? 'Command'} uses 'commandType', which is deprecated; remove it.`,
+};
+
 export function renderMessage(code: string, f: ErrorFields): string {
+  const w = WARNINGS[code];
+  if (w) return w(f);
   const t = MESSAGE_TEMPLATES[code];
   if (!t) return `${code}${f.primaryId ? ` in ${f.primaryId}` : ''}${f.property ? ` (property '${f.property}')` : ''}`;
   const fill = (s: string) =>

@@ -45,7 +45,7 @@ export async function parseModels(documents: readonly unknown[], options: ParseO
   const r = await runParse(documents, options);
   switch (r.kind) {
     case 'ok':
-      return { ok: true, graph: buildGraph(r.model), warnings: [] };
+      return { ok: true, graph: buildGraph(r.model), warnings: r.warnings };
     case 'invalid':
       return { ok: false, errors: r.errors };
     case 'incomplete':

@@ -188,3 +188,11 @@ test('a resolver that cannot help leaves the model incomplete', async () => {
   const r = await parseModels([iface(V3, [{ '@type': 'Component', name: 'c', schema: 'dtmi:test:x;1' }])], { resolver: () => undefined });
   assert.deepEqual(r.ok ? [] : r.unresolved, ['dtmi:test:x;1']);
 });
+
+test('discouraged but legal usage gives warnings, not errors', async () => {
+  const r = await parseModels([iface(V3, [{ '@type': 'Command', 'dtmi:dtdl:property:name;3': 'go', commandType: 'synchronous' }])]);
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  assert.deepEqual(r.warnings.map((w) => w.code).sort(), ['deprecatedCommandType', 'memberNameAsDtmi']);
+  assert.equal(r.graph.interfaces.get('dtmi:test:a;1')!.commands.get('go')!.commandType, 'synchronous');
+});

@@ -9,7 +9,8 @@ import { concreteKinds, propertyDtmi, propertyRules, supplementalLineage, versio
 import { toPlain } from '../json/ast.js';
 import type { ElementRecord, ValueConstraint } from './model.js';
 import { tryParseElement, type ParseEnv } from './element.js';
-import { parseAnyLiteral, parseBoolean, parseIdentifier, parseInteger, parseLangString, parseString, type LiteralSite } from './literals.js';
+import { parseAnyLiteral, parseBoolean, parseIdentifier, parseInteger, parseString, type LiteralSite } from './literals.js';
+import { parseLangString } from './langstring.js';
 import { checkRequiredSupplementalProperties, tryParseSupplementalProperty } from './supplemental.js';
 
 export function parseProperties(env: ParseEnv, rec: ElementRecord, supplementalIds: readonly string[], typesGiven: boolean): void {
@@ -28,6 +29,9 @@ export function parseProperties(env: ParseEnv, rec: ElementRecord, supplementalI
       }
       seen.set(rule.name, prop);
       rec.sources.set(rule.name, prop);
+      // DTDL v3 §"DTDL element": the term is RECOMMENDED over the member's DTMI; commandType is deprecated.
+      if (prop.name !== rule.name) diags.warn('memberNameAsDtmi', { primaryId: rec.id, property: rule.name, value: prop.name, ...loc });
+      if (rule.name === 'commandType') diags.warn('deprecatedCommandType', { primaryId: rec.id, property: rule.name, ...loc });
       parseRuleValue(env, rec, rule, prop);
       continue;
     }

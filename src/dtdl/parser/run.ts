@@ -27,7 +27,7 @@ export interface RunOptions {
 }
 
 export type RunResult =
-  | { readonly kind: 'ok'; readonly model: WorkingModel }
+  | { readonly kind: 'ok'; readonly model: WorkingModel; readonly warnings: readonly DtdlError[] }
   | { readonly kind: 'invalid'; readonly errors: readonly DtdlError[] }
   | { readonly kind: 'incomplete'; readonly unresolved: readonly string[]; readonly errors: readonly DtdlError[] };
 
@@ -91,7 +91,7 @@ export async function runParse(documents: readonly unknown[], options: RunOption
     checkValueConstraints(model, diags, resolveAlias);
     runValidationPasses(model, diags);
     diags.throwIfAny();
-    return { kind: 'ok', model };
+    return { kind: 'ok', model, warnings: diags.warnings };
   } catch (e) {
     if (e instanceof QuitSignal) return { kind: 'invalid', errors: diags.errors };
     throw e;

@@ -8,7 +8,8 @@ import { patternFor, termOrUri } from '../jsonld/context.js';
 import { concreteKinds, supplementalLineage, supplementalType, type SupplementalPropertyRule } from '../metamodel/index.js';
 import type { ElementRecord } from './model.js';
 import type { ParseEnv } from './element.js';
-import { parseBoolean, parseIdentifier, parseInteger, parseLangString, parseNumeric, parseString, type LiteralSite } from './literals.js';
+import { parseBoolean, parseIdentifier, parseInteger, parseNumeric, parseString, type LiteralSite } from './literals.js';
+import { parseLangString } from './langstring.js';
 import { DURATION } from './duration.js';
 
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
