@@ -29,6 +29,7 @@ export interface MqttTarget {
   /** IoT Plug and Play model id per machine type, announced at connect and in the DPS payload. */
   readonly modelIds?: Partial<Record<MachineType, string>>;
   readonly rampPerSecond?: number;
+  readonly maxConnecting?: number;
   readonly maxInflight?: number;
   readonly maxQueue?: number;
   readonly keepaliveS?: number;
@@ -118,6 +119,7 @@ export async function connectFleet(plant: Plant, target: MqttTarget, log: (line:
   let reported = 0;
   return new Fleet(links, {
     ...(target.rampPerSecond !== undefined ? { rampPerSecond: target.rampPerSecond } : {}),
+    ...(target.maxConnecting !== undefined ? { maxConnecting: target.maxConnecting } : {}),
     ...(target.maxInflight !== undefined ? { maxInflight: target.maxInflight } : {}),
     ...(target.maxQueue !== undefined ? { maxQueue: target.maxQueue } : {}),
     onError: (deviceId, err) => {

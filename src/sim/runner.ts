@@ -158,6 +158,11 @@ export function runSimulator(options: SimulatorOptions): SimulatorHandle {
         fleet.start();
       }
       if (from !== undefined) {
+        if (fleet) {
+          // History must reach the broker whole: wait until every device has connected (or failed).
+          log(`connecting ${plant.machines.length} devices`);
+          await Promise.race([fleet.ready, new Promise<void>((r) => { wake = r; })]);
+        }
         phase = 'backfill';
         log(`backfilling from ${new Date(from).toISOString()} to ${to === undefined ? 'now' : new Date(to).toISOString()}`);
         if (to !== undefined) await backfill(to);

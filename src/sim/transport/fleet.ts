@@ -27,6 +27,8 @@ export interface FleetStats {
   readonly sent: number;
   readonly acked: number;
   readonly dropped: number;
+  /** Messages produced while their device had not connected yet (not sent, not queued). */
+  readonly offline: number;
   readonly errors: number;
   readonly queued: number;
   readonly inflight: number;
@@ -50,7 +52,7 @@ export class Fleet {
   private readonly waiters: Array<{ below: number; resolve: () => void }> = [];
   private readyResolve!: () => void;
   readonly ready: Promise<void>;
-  private counts = { sent: 0, acked: 0, dropped: 0, errors: 0 };
+  private counts = { sent: 0, acked: 0, dropped: 0, offline: 0, errors: 0 };
   private totalQueued = 0;
   private totalInflight = 0;
   private closed = false;
@@ -105,11 +107,18 @@ export class Fleet {
     });
   }
 
-  /** Queues a message for its device; returns false if it had to be dropped. */
+  /**
+   * Queues a message for its device; returns false if it was not kept. A device that has not
+   * connected yet reports nothing (counted as offline); one that lost its connection buffers.
+   */
   send(msg: TelemetryMessage): boolean {
     const s = this.slots.get(msg.deviceId);
     if (!s || s.status === 'failed' || this.closed) {
       this.counts.dropped++;
+      return false;
+    }
+    if (s.status !== 'ready') {
+      this.counts.offline++;
       return false;
     }
     s.queue.push(msg);
