@@ -66,10 +66,12 @@ export function buildGraph(model: WorkingModel): ModelGraph {
     return { semanticTypes, ...(unit !== undefined ? { unit } : {}) };
   };
 
+  const schemaKinds = new Set<string>(['Array', 'Enum', 'Map', 'Object', ...PRIMITIVE_KINDS]);
+  // Judged on the record: a recursive schema (DTDL v4) may still be an unfilled shell here.
   const schema = (id: string | undefined): Schema => {
-    const el = id ? element(id) : undefined;
-    if (!el || !isSchema(el)) throw new Error(`schema ${id ?? '(none)'} is missing from the graph`);
-    return el;
+    const rec = id ? get(id) : undefined;
+    if (!rec || !schemaKinds.has(rec.kind)) throw new Error(`schema ${id ?? '(none)'} is missing from the graph`);
+    return element(rec.id) as Schema;
   };
 
   function element(id: string): DtdlElement | undefined {

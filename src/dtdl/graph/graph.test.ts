@@ -127,3 +127,23 @@ test('schema trees are resolved, with automatic identifiers', async () => {
   assert.equal(status.schema.valueSchema.kind, 'String');
   assert.equal(g.elements.get('dtmi:plant:Monitored:Status;1'), status.schema);
 });
+
+test('recursive schemas (allowed in DTDL v4) become cyclic schema objects', async () => {
+  const r = await parseModels([
+    {
+      '@context': 'dtmi:dtdl:context;4',
+      '@id': 'dtmi:test:tree;1',
+      '@type': 'Interface',
+      contents: [{ '@type': 'Property', name: 'tree', schema: 'dtmi:test:node;1' }],
+      schemas: [{ '@id': 'dtmi:test:node;1', '@type': 'Array', elementSchema: 'dtmi:test:node;1' }],
+    },
+  ]);
+  if (!r.ok) return assert.fail(JSON.stringify(r));
+  const node = r.graph.interfaces.get('dtmi:test:tree;1')!.properties.get('tree')!.schema;
+  assert.equal(node.kind, 'Array');
+  if (node.kind !== 'Array') return;
+  assert.equal(node.elementSchema, node);
+  // The same model is invalid in DTDL v3, where a schema must not include itself.
+  const v3 = await parseModels([{ '@context': 'dtmi:dtdl:context;3', '@id': 'dtmi:test:tree;1', '@type': 'Interface', schemas: [{ '@id': 'dtmi:test:node;1', '@type': 'Array', elementSchema: 'dtmi:test:node;1' }] }]);
+  assert.deepEqual(v3.ok ? [] : [...new Set(v3.errors.map((e) => e.code))], ['recursiveStructureWide']);
+});

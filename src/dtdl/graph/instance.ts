@@ -48,7 +48,8 @@ function validClock(s: string): boolean {
 }
 
 /** A JSON number written as an integer (`1`, not `1.0` or `1e0`) within [min, max] (exact, via BigInt). */
-const intIn = (n: JsonNode, min: number | bigint, max: number | bigint) => n.kind === 'number' && /^-?[0-9]+$/.test(n.raw) && BigInt(n.raw) >= BigInt(min) && BigInt(n.raw) <= BigInt(max);
+const intIn = (n: JsonNode, min: number | bigint, max: number | bigint) =>
+  n.kind === 'number' && (min < 0 ? /^-?[0-9]+$/ : /^[0-9]+$/).test(n.raw) && BigInt(n.raw) >= BigInt(min) && BigInt(n.raw) <= BigInt(max);
 
 /** Validates a JavaScript value (as from JSON.parse). Numbers are judged by value: `1.0` counts as 1. */
 export function validateValue(schema: DtdlElement, value: unknown, _graph?: unknown, path = '$'): ValueProblem[] {
