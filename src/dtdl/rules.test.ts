@@ -196,3 +196,10 @@ test('discouraged but legal usage gives warnings, not errors', async () => {
   assert.deepEqual(r.warnings.map((w) => w.code).sort(), ['deprecatedCommandType', 'memberNameAsDtmi']);
   assert.equal(r.graph.interfaces.get('dtmi:test:a;1')!.commands.get('go')!.commandType, 'synchronous');
 });
+
+test('documents JSON cannot represent are errors, not exceptions', async () => {
+  const cyclic: Record<string, unknown> = { '@context': V3 };
+  cyclic.self = cyclic;
+  assert.deepEqual(await codes([cyclic]), ['invalidJson']);
+  assert.deepEqual(await codes(['{"@context": ']), ['invalidJson']);
+});

@@ -38,6 +38,15 @@ export function documentText(doc: unknown): string {
   return JSON.stringify(doc, null, 2) ?? '';
 }
 
+/** Document text, or an error for values JSON cannot represent (cycles, BigInt). */
+function textOf(doc: unknown, diags: Diagnostics): string {
+  try {
+    return documentText(doc);
+  } catch (e) {
+    return diags.quit('invalidJson', { value: `the document is not serialisable as JSON: ${(e as Error).message}` });
+  }
+}
+
 const allReservedPrefixes = [...new Set(Object.values(RESERVED_ID_PREFIXES).flat())];
 
 export async function runParse(documents: readonly unknown[], options: RunOptions): Promise<RunResult> {
@@ -59,7 +68,7 @@ export async function runParse(documents: readonly unknown[], options: RunOption
   try {
     documents.forEach((doc, i) => {
       diags.scope = { documentIndex: i };
-      parseDocument(envFor(i, undefined, options.tolerateSolecismsInParse ?? false), documentText(doc), root);
+      parseDocument(envFor(i, undefined, options.tolerateSolecismsInParse ?? false), textOf(doc, diags), root);
       diags.throwIfAny();
     });
     for (let round = 0; ; round++) {
@@ -76,8 +85,8 @@ export async function runParse(documents: readonly unknown[], options: RunOption
       const requested = [...undefinedIds];
       const docs = options.resolver && round < 1000 ? await options.resolver(requested) : undefined;
       if (!docs) return { kind: 'incomplete', unresolved: requested, errors: [] };
-      for (const doc of docs) {
-        const text = documentText(doc);
+      for (const doc of Array.isArray(docs) ? docs : [docs]) {
+        const text = textOf(doc, diags);
         diags.scope = { sourceDtmi: requested.length === 1 ? requested[0] : undefined };
         parseDocument(envFor(undefined, diags.scope.sourceDtmi, options.tolerateSolecismsInResolve ?? false), text, root);
         diags.throwIfAny();
