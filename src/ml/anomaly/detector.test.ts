@@ -32,6 +32,18 @@ test('strictly causal: scores up to t do not depend on later points', () => {
   assert.notDeepEqual(b.slice(1200), a.slice(1200)); // the change itself is seen
 });
 
+test('scores do not depend on the unit or offset of the signal', () => {
+  // Every expert works in units of the signal's own range or spread, so °C vs mK, or a counter near
+  // 1e9, must give the same scores (up to rounding).
+  const base = noise(11, 3000).map((v, i) => 20 + v + 4 * Math.sin(i / 40) + (i === 2500 ? 9 : 0));
+  const a = run(base);
+  for (const [scale, offset] of [[1000, 0], [1, 1e9], [0.001, -5]] as const) {
+    const b = run(base.map((v) => v * scale + offset));
+    const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+    assert.ok(worst < 1e-6, `scale ${scale}, offset ${offset}: max difference ${worst}`);
+  }
+});
+
 test('silent during warm-up, scores always within [0, 1]', () => {
   const s = run(noise(3, 3000).map((v) => v * 1e6));
   assert.ok(s.slice(0, DEFAULT_CONFIG.warmupPoints - 1).every((v) => v === 0));

@@ -10,7 +10,7 @@
  * - Novelty is the distance to the nearest prototype relative to a slowly forgotten record of such
  *   distances: R = d / max(d earlier, decayed by `recordDecay` per block). The expert reports R − 1
  *   when R > 1, i.e. only trajectories that are more novel than anything recently novel.
- * Cost: O(prototypes × windowBlocks) once per block; memory: prototypes × windowBlocks doubles.
+ * Cost: O(prototypes × windowBlocks) once per block; memory: prototypes × windowBlocks float32s.
  */
 export interface PatternNoveltyConfig {
   readonly blockSize: number;
@@ -24,7 +24,7 @@ export interface PatternNoveltyConfig {
 }
 
 export class PatternNovelty {
-  private readonly protos: Float64Array;
+  private readonly protos: Float32Array;
   private readonly lastUsed: Int32Array;
   private count = 0;
   private readonly recent: Float64Array;
@@ -38,9 +38,10 @@ export class PatternNovelty {
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
   private record = 0;
+  private origin = Number.NaN;
 
   constructor(private readonly cfg: PatternNoveltyConfig) {
-    this.protos = new Float64Array(cfg.prototypes * cfg.windowBlocks);
+    this.protos = new Float32Array(cfg.prototypes * cfg.windowBlocks);
     this.lastUsed = new Int32Array(cfg.prototypes);
     this.recent = new Float64Array(cfg.windowBlocks);
     this.feature = new Float64Array(cfg.windowBlocks);
@@ -62,7 +63,10 @@ export class PatternNovelty {
     if (mean < this.lo) this.lo = mean;
     if (mean > this.hi) this.hi = mean;
     if (this.filled < w) return 0;
-    for (let j = 0; j < w; j++) this.feature[j] = this.recent[(this.head + j) % w]!;
+    // Prototypes are stored as float32 relative to the first block mean: distances do not change under
+    // a shift, and a large offset (e.g. a counter near 1e9) cannot eat float32's 24-bit mantissa.
+    if (Number.isNaN(this.origin)) this.origin = this.recent[0]!;
+    for (let j = 0; j < w; j++) this.feature[j] = this.recent[(this.head + j) % w]! - this.origin;
 
     const { index, distance } = this.nearest();
     const range = this.hi - this.lo || 1;
@@ -84,7 +88,8 @@ export class PatternNovelty {
     for (let k = 0; k < this.count; k++) {
       const base = k * w;
       let s = 0;
-      for (let j = 0; j < w; j++) {
+      // Early abandon: once the partial sum passes the best so far this prototype cannot win.
+      for (let j = 0; j < w && s < best; j++) {
         const diff = this.feature[j]! - this.protos[base + j]!;
         s += diff * diff;
       }
