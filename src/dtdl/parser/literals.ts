@@ -100,7 +100,7 @@ export interface StringRules {
 function checkString(s: LiteralSite, v: LdValue, str: string, rules: StringRules): void {
   const f = { primaryId: s.elementId, property: s.property, value: str, ...at(v) };
   if (rules.maxLength !== undefined && str.length > rules.maxLength) s.diags.notify('stringTooLong', { ...f, count2: rules.maxLength });
-  if (rules.pattern && !rules.pattern.test(str)) s.diags.notify('stringInvalid', f);
+  if (rules.pattern && !rules.pattern.test(str)) s.diags.notify('stringInvalid', { ...f, restriction: rules.pattern.source });
 }
 
 /** A singular string member (e.g. `name`, `comment`). */
