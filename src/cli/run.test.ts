@@ -15,7 +15,7 @@ function capture(env: Record<string, string> = {}): CliIO & { out: string[]; err
 test('unknown commands and bad flags exit non-zero with a message, not a stack trace', async () => {
   const io = capture();
   assert.equal(await main(['frobnicate'], io), 2);
-  assert.match(io.err.join('\n'), /unknown command 'frobnicate'; commands: start, users, dtdl/);
+  assert.match(io.err.join('\n'), /unknown command 'frobnicate'; commands: start, users, dtdl, simulate, ml/);
 
   const io2 = capture();
   assert.equal(await main(['start', '--http-port', 'abc'], io2), 2);

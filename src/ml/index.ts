@@ -1,0 +1,26 @@
+/**
+ * The ml context's public face: model families and their CLI. Subcommands live with their models;
+ * `twinworks ml <sub> …` dispatches here.
+ */
+import type { CliCommand } from '../cli/command.js';
+import { CliErrors } from '../cli/errors.js';
+import { nabCommand } from './nab/command.js';
+import { rulCommand } from './rul/command.js';
+
+const SUBCOMMANDS: readonly CliCommand[] = [nabCommand, rulCommand];
+
+export const mlCommand: CliCommand = {
+  name: 'ml',
+  summary: 'anomaly detection (NAB), remaining useful life, failure classification',
+  usage: ['Usage: twinworks ml <subcommand> …', '', ...SUBCOMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`), '', 'twinworks ml <subcommand> --help for its flags.'].join('\n'),
+  async run(argv, io) {
+    const [name, ...rest] = argv;
+    const sub = SUBCOMMANDS.find((c) => c.name === name);
+    if (!sub) throw CliErrors.create('usage', `unknown ml subcommand '${name ?? ''}'; choose one of ${SUBCOMMANDS.map((c) => c.name).join(', ')}`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(sub.usage);
+      return 0;
+    }
+    return sub.run(rest, io);
+  },
+};
