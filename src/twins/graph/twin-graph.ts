@@ -21,6 +21,7 @@ import { loadGraph, type LoadCounts } from './load.js';
 import { decommissionIntent, deleteModelIntent, modelNotFound, parseUpload, uploadIntent } from './model-ops.js';
 import { WritePipeline, type Intent } from './pipeline.js';
 import { deleteRelationshipIntent, patchRelationshipIntent, relationshipNotFound, upsertRelationshipIntent } from './relationship-ops.js';
+import { TelemetrySender, type TelemetryInput } from './telemetry.js';
 import { deleteTwinIntent, patchTwinIntent, twinNotFound, upsertTwinIntent, type OpsContext, type Preconditions } from './twin-ops.js';
 
 export interface TwinGraphOptions {
@@ -45,6 +46,7 @@ export class TwinGraph {
   private readonly parser: ModelParser;
   private readonly ctx: OpsContext;
   private loaded = false;
+  private readonly telemetry: TelemetrySender;
 
   constructor(private readonly options: TwinGraphOptions) {
     this.index = new GraphIndex({ ...options.index, descendants: (id) => this.models.descendants(id) });
@@ -52,6 +54,7 @@ export class TwinGraph {
     this.pipeline = new WritePipeline(options.store, options.bus, this.index, this.models, options.logger);
     const clock = options.clock ?? Date.now;
     this.ctx = { entries: new MetadataEntries(), now: () => isoNow(clock) };
+    this.telemetry = new TelemetrySender(options.bus, this.models, this.ctx.now);
   }
 
   /** Reads every model, twin and relationship from storage into memory. Call once, before serving. */
@@ -177,6 +180,11 @@ export class TwinGraph {
   listIncomingRelationships(twinId: string): readonly RelationshipDocument[] {
     if (!this.index.getTwin(twinId)) throw twinNotFound(twinId);
     return [...this.index.incoming(twinId)];
+  }
+
+  /** Telemetry on behalf of a twin or one of its components; false when dropped as a duplicate. */
+  async sendTelemetry(twinId: string, input: TelemetryInput): Promise<boolean> {
+    return this.telemetry.send(this.getTwin(twinId), input);
   }
 
   // ---- queries -------------------------------------------------------------------------------------
