@@ -53,7 +53,7 @@ function bytesPerSignal(count: number, points: number): number | undefined {
 function stateBytes(): number {
   const c = DEFAULT_CONFIG;
   return (
-    8 * c.pattern.prototypes * c.pattern.windowBlocks + // prototypes
+    4 * c.pattern.prototypes * c.pattern.windowBlocks + // float32 prototypes
     4 * c.pattern.prototypes + // last-use stamps
     16 * c.pattern.windowBlocks + // recent blocks and feature scratch
     9 * c.seasonal.bucketsPerDay + // baselines + seen flags

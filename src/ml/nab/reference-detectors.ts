@@ -68,7 +68,7 @@ export class WindowedGaussian implements SignalDetector {
     } else {
       this.pending.push(value);
       if (this.pending.length === this.step) {
-        this.window.splice(0, this.step, ...[]);
+        this.window.splice(0, this.step);
         this.window.push(...this.pending);
         this.pending.length = 0;
         this.recompute();

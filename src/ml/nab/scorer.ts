@@ -153,7 +153,7 @@ export interface ThresholdChoice {
  */
 export function optimiseThreshold(corpus: readonly ScoredSeries[], cost: CostMatrix, probationPercent = DEFAULT_PROBATION_PERCENT): ThresholdChoice {
   let total = 0;
-  for (const s of corpus) if (s.scores.length !== 0) total += s.scores.length;
+  for (const s of corpus) total += s.scores.length;
   const score = new Float64Array(total);
   const weight = new Float64Array(total);
   const windowId = new Int32Array(total);
