@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_CALENDAR, ShiftCalendar } from './calendar.js';
 import { SimErrors } from '../errors.js';
+import { quietPlant, run } from './testing/fixtures.js';
 
 const t = (iso: string) => Date.parse(iso);
 const HOUR = 3_600_000;
@@ -79,4 +80,21 @@ test('a break outside its shift or a malformed time is rejected with the path', 
     (err) => SimErrors.is(err, 'invalid_plant') && err.details.path === 'calendar.shifts[0].breaks[0]');
   assert.throws(() => new ShiftCalendar({ shifts: [{ name: 'A', start: '6am', hours: 8 }] }),
     (err) => SimErrors.is(err, 'invalid_plant') && err.details.path === 'calendar.shifts[0].start');
+});
+
+test('no production during breaks or the planned-maintenance window; production resumes on the minute', () => {
+  const r = run(quietPlant([{ type: 'cnc' }, { type: 'quality' }], { calendar: DEFAULT_CALENDAR }), { sampleIntervalMs: 10_000 });
+  r.advance(11 * HOUR); // to Wednesday 11:00, the start of shift A's 30-minute break
+  const brk = r.advance(30 * 60_000);
+  assert.ok(brk.every((m) => m.body.state === 'plannedStop' && m.body.stateReason === 'break'));
+  for (const id of ['L-CNC', 'L-QC']) assert.equal(new Set(brk.filter((m) => m.deviceId === id).map((m) => m.body.goodCount)).size, 1);
+  const after = r.advance(10 * 60_000);
+  assert.ok(after.filter((m) => m.time >= t('2026-01-07T11:30:00Z')).every((m) => m.body.state !== 'plannedStop'));
+  // Sunday 06:00–14:00: planned maintenance, nothing made.
+  r.advance(t('2026-01-11T06:00:00Z') - r.plant.now);
+  const pm = r.advance(8 * HOUR);
+  assert.ok(pm.every((m) => m.body.state === 'plannedStop' && m.body.stateReason === 'plannedMaintenance'));
+  assert.equal(new Set(pm.filter((m) => m.deviceId === 'L-CNC').map((m) => m.body.goodCount)).size, 1);
+  r.advance(60_000); // the window's label is written when it ends
+  assert.ok(r.labels.some((l) => l.kind === 'maintenance' && l.mode === 'preventive' && l.time === '2026-01-11T06:00:00.000Z' && l.end === '2026-01-11T14:00:00.000Z'));
 });

@@ -161,7 +161,8 @@ export class Machine {
     if (runMs > 0) this.health.degradeRunning(now, runMs, this.speed / this.maxSpeed, this.load);
     if (this.failure === null) {
       const mode = this.health.failedMode();
-      if (mode) startFailure(this, mode, this.now);
+      // Dated at the step's start: samples inside this step already report the failure.
+      if (mode) startFailure(this, mode, now);
     }
   }
 

@@ -4,7 +4,8 @@
  *
  * Each device samples every `sampleIntervalMs` at its own phase (a hash of its id), so message load
  * is spread evenly over the interval and each device's rate is stable. A sample at time t reports
- * the state after the last whole step ending at or before t. Randomness comes from per-device,
+ * the step that contains t: the state decided at its start (so calendar boundaries are exact) with
+ * what happened during it (parts, a failure), and the physics at its end. Randomness comes from per-device,
  * per-purpose streams (rng.ts), so the same seed and start give the same stream, byte for byte.
  */
 import { SimErrors } from '../errors.js';
@@ -148,13 +149,16 @@ export class Plant {
     this.now += dtMs;
   }
 
-  /** Steps the plant to `t` (whole steps only), calling `emit` for every sample due on the way. */
+  /**
+   * Steps the plant to `t`, calling `emit` for every sample due on the way. The clock may end up to
+   * one step past `t` when a sample falls in the last step; it never moves backwards.
+   */
   advanceTo(t: number, emit: (msg: TelemetryMessage) => void): void {
     const iv = this.sampleIntervalMs;
     for (;;) {
       const due = this.samples.peekKey();
       if (due === undefined || due > t) break;
-      while (this.now + this.stepMs <= due) this.stepAll(this.stepMs);
+      while (this.now <= due) this.stepAll(this.stepMs);
       const i = this.samples.pop()!;
       const m = this.machines[i]!;
       emit({ deviceId: m.id, time: due, body: sampleTelemetry(m, due) });
