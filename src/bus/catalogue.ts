@@ -104,6 +104,24 @@ export interface TelemetryReceived {
   readonly properties: Readonly<Record<string, string>>;
 }
 
+/**
+ * Many device messages in one event: the device hub publishes one per group commit (its built-in
+ * `events` endpoint), because one event per message would cost more than the bus can carry at
+ * device rates. Routes can still ask for per-message `telemetry.received`.
+ */
+export interface TelemetryBatch {
+  readonly messages: readonly TelemetryReceived[];
+}
+
+/** What became of a cloud-to-device message (IoT Hub's C2D feedback). */
+export interface DeviceMessageFeedback {
+  readonly deviceId: string;
+  readonly messageId: string;
+  readonly status: 'completed' | 'expired' | 'rejected';
+  readonly deliveryCount: number;
+  readonly time: IsoTime;
+}
+
 export interface DeviceConnected {
   readonly deviceId: string;
   /** Which front door: 'mqtt', 'http', … */
@@ -175,8 +193,10 @@ export interface EventCatalogue {
   'model.decommissioned': ModelChanged;
   'model.deleted': ModelChanged;
   'telemetry.received': TelemetryReceived;
+  'telemetry.batch': TelemetryBatch;
   'device.connected': DeviceConnected;
   'device.disconnected': DeviceDisconnected;
+  'device.message_feedback': DeviceMessageFeedback;
   'alert.raised': AlertRaised;
   'alert.changed': AlertChanged;
   'platform.started': PlatformStarted;
@@ -200,8 +220,10 @@ export const EVENT_NAMES = [
   'model.decommissioned',
   'model.deleted',
   'telemetry.received',
+  'telemetry.batch',
   'device.connected',
   'device.disconnected',
+  'device.message_feedback',
   'alert.raised',
   'alert.changed',
   'platform.started',

@@ -1,0 +1,33 @@
+import { defineErrors } from '../shared/errors.js';
+
+/** Stable codes of the device hub (`hub.<code>`); never rename one. docs/hub.md lists them with their MQTT/HTTP effect. */
+export const HubErrors = defineErrors('hub', {
+  invalid_device_id: { kind: 'invalid', title: 'The device id does not follow IoT Hub rules' },
+  invalid_device: { kind: 'invalid', title: 'The device description is not valid' },
+  invalid_twin_patch: { kind: 'invalid', title: 'The twin patch is not valid' },
+  device_not_found: { kind: 'not_found', title: 'No such device' },
+  device_exists: { kind: 'conflict', title: 'A device with this id exists' },
+  etag_mismatch: { kind: 'precondition_failed', title: 'The entity changed since the given ETag' },
+  unauthorized: { kind: 'unauthenticated', title: 'Missing, malformed, forged or expired credentials' },
+  forbidden: { kind: 'forbidden', title: 'The credentials do not grant this operation' },
+  device_disabled: { kind: 'forbidden', title: 'The device is disabled' },
+  message_too_large: { kind: 'too_large', title: 'The message is larger than the hub accepts' },
+  malformed_message: { kind: 'invalid', title: 'The message body does not match its declared content type' },
+  qos_not_supported: { kind: 'invalid', title: 'IoT Hub does not support MQTT QoS 2' },
+  topic_not_allowed: { kind: 'forbidden', title: 'The client may not use this topic' },
+  rate_limited: { kind: 'rate_limited', title: 'The device sends faster than its rate limit' },
+  overloaded: { kind: 'unavailable', title: 'The hub cannot take more messages right now' },
+  store_failed: { kind: 'unavailable', title: 'The durable hand-off failed; the message was not acknowledged' },
+  device_not_online: { kind: 'not_found', title: 'The device is not connected or has not subscribed to direct methods' },
+  method_timeout: { kind: 'unavailable', title: 'The device did not answer the direct method in time' },
+  c2d_queue_full: { kind: 'conflict', title: 'The device cloud-to-device queue is full' },
+  c2d_not_found: { kind: 'not_found', title: 'No such cloud-to-device message' },
+  invalid_route_query: { kind: 'invalid', title: 'The routing query does not parse' },
+  invalid_config: { kind: 'invalid', title: 'The hub configuration is not valid' },
+  enrollment_not_found: { kind: 'not_found', title: 'No such enrollment or enrollment group' },
+  enrollment_exists: { kind: 'conflict', title: 'An enrollment with this id exists' },
+  invalid_enrollment: { kind: 'invalid', title: 'The enrollment is not valid' },
+  registration_failed: { kind: 'forbidden', title: 'The device could not be provisioned' },
+  policy_not_found: { kind: 'not_found', title: 'No such shared access policy' },
+  closed: { kind: 'unavailable', title: 'The hub is shutting down' },
+});

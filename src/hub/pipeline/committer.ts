@@ -1,0 +1,153 @@
+/**
+ * Group commit: the durable hand-off for every accepted message. Messages submitted while a commit
+ * is running form the next batch; a batch is one `appendPoints` call (one transaction in either
+ * store) followed by one `publishMany` on the bus. Each submitter's promise settles with its batch,
+ * and the QoS 1 PUBACK / HTTP 204 is sent only after that: a crash after the ack loses nothing.
+ *
+ * Back-pressure: at most `maxPending` messages wait for a commit. Beyond that, `submit` itself waits
+ * (the MQTT connection stops being read, so TCP pushes back on the device) up to `maxWaitMs`, then
+ * fails with hub.overloaded and the message is not acknowledged (the device sends it again).
+ */
+import type { PublishItem } from '../../bus/index.js';
+import type { TimePoint } from '../../storage/index.js';
+import { HubErrors } from '../errors.js';
+
+export interface CommitEntry {
+  readonly points: readonly TimePoint[];
+  readonly events: readonly PublishItem[];
+  /** Folded into the batch's summary event (see `summarise`). */
+  readonly summary?: unknown;
+}
+
+export interface CommitTargets {
+  appendPoints(points: readonly TimePoint[]): Promise<void>;
+  publishMany(items: readonly PublishItem[]): Promise<unknown>;
+}
+
+export interface CommitterOptions {
+  readonly targets: CommitTargets;
+  /** Turns the batch's summaries into one bus event (the `telemetry.batch` event), or none. */
+  readonly summarise?: (summaries: unknown[]) => PublishItem | undefined;
+  readonly maxBatch?: number;
+  readonly maxPending?: number;
+  readonly maxWaitMs?: number;
+  /** Batches committing at once; later batches still publish in order. */
+  readonly concurrency?: number;
+  readonly onBatch?: (info: { messages: number; points: number; ms: number; ok: boolean }) => void;
+}
+
+interface Waiter {
+  readonly entry: CommitEntry;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+export class GroupCommitter {
+  private queue: Waiter[] = [];
+  private running = 0;
+  private scheduled = false;
+  private closed = false;
+  private publishChain: Promise<unknown> = Promise.resolve();
+  private readonly spaceWaiters: Array<() => void> = [];
+  private readonly maxBatch: number;
+  private readonly maxPending: number;
+  private readonly maxWaitMs: number;
+  private readonly concurrency: number;
+  private inFlight = 0; // messages submitted and not yet settled
+
+  constructor(private readonly options: CommitterOptions) {
+    this.maxBatch = options.maxBatch ?? 5000;
+    this.maxPending = options.maxPending ?? 20_000;
+    this.maxWaitMs = options.maxWaitMs ?? 30_000;
+    this.concurrency = options.concurrency ?? 2;
+  }
+
+  /** Messages accepted and waiting for (or in) a commit. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  async submit(entry: CommitEntry): Promise<void> {
+    if (this.closed) throw HubErrors.create('closed', 'the hub is shutting down', {});
+    if (this.inFlight >= this.maxPending) await this.waitForSpace();
+    this.inFlight++;
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ entry, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private waitForSpace(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const i = this.spaceWaiters.indexOf(wake);
+        if (i >= 0) this.spaceWaiters.splice(i, 1);
+        reject(HubErrors.create('overloaded', `the store has not taken messages for ${this.maxWaitMs} ms`, { pending: this.inFlight }));
+      }, this.maxWaitMs);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.spaceWaiters.push(wake);
+    });
+  }
+
+  private release(n: number): void {
+    this.inFlight -= n;
+    while (this.spaceWaiters.length > 0 && this.inFlight < this.maxPending) this.spaceWaiters.shift()!();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running >= this.concurrency || this.queue.length === 0) return;
+    this.scheduled = true;
+    // setImmediate lets every packet already read in this I/O phase join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.running < this.concurrency && this.queue.length > 0) {
+        const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+        this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
+        void this.commit(batch);
+      }
+    });
+  }
+
+  private async commit(batch: Waiter[]): Promise<void> {
+    this.running++;
+    const started = performance.now();
+    const points: TimePoint[] = [];
+    const events: PublishItem[] = [];
+    const summaries: unknown[] = [];
+    for (const w of batch) {
+      for (const p of w.entry.points) points.push(p);
+      for (const e of w.entry.events) events.push(e);
+      if (w.entry.summary !== undefined) summaries.push(w.entry.summary);
+    }
+    const summary = summaries.length > 0 ? this.options.summarise?.(summaries) : undefined;
+    if (summary) events.push(summary);
+    let ok = false;
+    try {
+      if (points.length > 0) await this.options.targets.appendPoints(points);
+      // Publishes follow batch order even when two batches commit at once, so per-device order holds.
+      const publish = this.publishChain.then(() => (events.length > 0 ? this.options.targets.publishMany(events) : undefined));
+      this.publishChain = publish.catch(() => undefined);
+      await publish;
+      ok = true;
+      for (const w of batch) w.resolve();
+    } catch (err) {
+      const e = HubErrors.create('store_failed', `durable hand-off failed: ${(err as Error).message}`, { messages: batch.length }, err);
+      for (const w of batch) w.reject(e);
+    } finally {
+      this.running--;
+      this.release(batch.length);
+      this.options.onBatch?.({ messages: batch.length, points: points.length, ms: performance.now() - started, ok });
+      this.schedule();
+    }
+  }
+
+  /** Stops taking messages and waits for the batches already taken. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.queue.length > 0 || this.running > 0) await new Promise((r) => setTimeout(r, 5));
+    await this.publishChain;
+  }
+}
