@@ -31,7 +31,7 @@ export const DEFAULT_CONFIG: NoveltyDetectorConfig = {
   refractoryPoints: 75,
   suppressedFactor: 0.1,
   refractoryMargin: 3,
-  levelUnit: 0.05,
+  levelUnit: 0.03,
   patternUnit: 0.5,
   seasonalUnit: 2,
   occupancyUnit: 0.5,

@@ -47,21 +47,32 @@ test('pattern novelty only reports at block ends', () => {
 });
 
 test('level occupancy: rarity of the block mean among earlier block means', () => {
-  const o = new LevelOccupancy({ blockSize: 1, warmupBlocks: 4, binsPerWarmupRange: 4, bins: 64, minRarity: 0.5, sustainBlocks: 1 });
+  const o = new LevelOccupancy({ blockSize: 1, warmupBlocks: 4, binsPerWarmupRange: 4, bins: 64, minRarity: 0.3, sustainBlocks: 1 });
   // Warm-up 0..3: width 3/4 = 0.75, centred on 1.5 → bins 30, 31, 32, 34 hold one block each.
   for (const v of [0, 1, 2, 3]) assert.equal(o.update(v), 0);
-  // 1 → bin 31: 1 + ½(1 + 1) = 2 nearby of 4 → −log10(3/4) = 0.125 < 0.5.
+  // 1 → bin 31: 1 + ½(1 + 1) = 2 nearby of 4 → rarity −log10(3/4) = 0.125 < 0.3 needed.
   assert.equal(o.update(1), 0);
-  // 10 → bin 43, empty, 5 blocks so far → −log10(1/5) = 0.69897 → reports 0.19897.
-  close(o.update(10), 0.19897000433601875, 1e-12);
+  // 10 → bin 43, empty, 5 blocks so far → rarity −log10(1/5) = 0.69897; needed min(0.3, log10 2.5) = 0.3.
+  close(o.update(10), 0.39897000433601875, 1e-12);
+});
+
+test('level occupancy: with a short history only never-visited levels count as rare', () => {
+  const o = new LevelOccupancy({ blockSize: 1, warmupBlocks: 4, binsPerWarmupRange: 4, bins: 64, minRarity: 0.5, sustainBlocks: 1 });
+  for (const v of [0, 1, 2, 3, 1]) o.update(v);
+  // Needed rarity is min(0.5, log10(5/2)) = 0.39794: the empty bin beats it by exactly log10 2.
+  close(o.update(10), 0.3010299956639812, 1e-12);
+  // 10.8 → bin 44, next to the block just seen: near = ½ → −log10(1.5/6) = 0.60206 − log10 3 = 0.12494.
+  close(o.update(10.8), 0.12493873660829996, 1e-12);
+  // 10 again → bin 43: near = 1 + ½ = 1.5 of 7 → 0.44716, below min(0.5, log10 3.5) = 0.5: not rare.
+  assert.equal(o.update(10), 0);
 });
 
 test('level occupancy: a single rare block is not enough when dwelling is required', () => {
   const o = new LevelOccupancy({ blockSize: 1, warmupBlocks: 4, binsPerWarmupRange: 4, bins: 64, minRarity: 0.5, sustainBlocks: 2 });
   for (const v of [0, 1, 2, 3, 1]) o.update(v);
-  assert.equal(o.update(10), 0); // rare (0.69897) but alone
-  // 20 → bin 56, empty, 6 blocks → −log10(1/6) = 0.77815; both rare → min(0.69897, 0.77815) − 0.5.
-  close(o.update(20), 0.19897000433601875, 1e-12);
+  assert.equal(o.update(10), 0); // rare (0.69897 > 0.39794) but alone
+  // 20 → bin 56, empty, 6 blocks → 0.77815 > min(0.5, log10 3); both rare → min(0.69897, 0.77815) − log10 3.
+  close(o.update(20), 0.22184874961635637, 1e-12);
 });
 
 test('refractory: maximum over exactly the previous span points', () => {

@@ -4,10 +4,10 @@
  * A level shift that stays inside the range of an earlier spike breaks no record, and its trajectory
  * soon looks like the ones just remembered, so the other experts can miss it. Here block means (blocks of
  * `blockSize` points, which dilute single spikes) are counted in a histogram of fixed-width bins; a block
- * is rare when the share of earlier blocks in its bin and half of each neighbour, p, is below 10^−minRarity
- * (with a +1 prior, so rarity needs at least 10^minRarity blocks of history to be claimed: no significance
- * without evidence). The expert reports −log10 p − minRarity when the last `sustainBlocks` blocks are all
- * rare, i.e. the signal dwells there.
+ * is rare when p, the share of earlier blocks in its bin and half of each neighbour (with a +1 prior), is
+ * below 10^−minRarity — or, while the history is still too short for that (under 2·10^minRarity blocks),
+ * when no earlier block lies in or next to its bin. The expert reports −log10 p minus the rarity needed
+ * when the last `sustainBlocks` blocks are all rare, i.e. the signal dwells at a new level.
  *
  * Bin width: the range of the first `warmupBlocks` block means divided by `binsPerWarmupRange`; the
  * histogram has `bins` bins centred on the warm-up mid-range, outer bins absorb everything beyond.
@@ -53,9 +53,12 @@ export class LevelOccupancy {
     const b = this.bin(mean);
     const near = this.counts[b]! + 0.5 * ((b > 0 ? this.counts[b - 1]! : 0) + (b + 1 < this.cfg.bins ? this.counts[b + 1]! : 0));
     const rarity = -Math.log10((near + 1) / this.total);
+    // Rare means rarer than 10^−minRarity or, while the history is too short to show that, never seen
+    // nearby at all: near + 1 < 2 ⇔ −log10((near + 1)/total) > log10(total/2).
+    const need = Math.min(this.cfg.minRarity, Math.log10(this.total / 2));
     this.counts[b]! += 1;
     this.total++;
-    if (rarity > this.cfg.minRarity) {
+    if (rarity > need) {
       this.rareRun++;
       this.weakest = Math.min(this.weakest, rarity);
     } else {
@@ -63,7 +66,7 @@ export class LevelOccupancy {
       this.weakest = Number.POSITIVE_INFINITY;
     }
     if (this.rareRun < this.cfg.sustainBlocks) return 0;
-    const out = this.weakest - this.cfg.minRarity;
+    const out = this.weakest - need;
     // Judge the next block with the last `sustainBlocks` ones only: restart the run from this block.
     if (this.cfg.sustainBlocks > 1) {
       this.rareRun = this.cfg.sustainBlocks - 1;
