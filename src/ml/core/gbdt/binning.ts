@@ -1,7 +1,7 @@
 /**
  * Feature binning for histogram-based boosting (the LightGBM / scikit-learn HistGradientBoosting idea):
  * each feature is cut into at most `maxBins` quantile bins once, then split finding scans bin
- * histograms instead of sorted values. Bin b holds values v with upper[b−1] < v ≤ upper[b]; the last
+ * histograms instead of sorted values. Many bins (up to 65 535) approach exact splits on small data. Bin b holds values v with upper[b−1] < v ≤ upper[b]; the last
  * upper edge is +Infinity. Missing values (NaN) share bin 0, so at prediction they go left (the same
  * side as the smallest values) — a simple, documented rule instead of a learned default direction.
  */
@@ -10,8 +10,8 @@ import type { Matrix } from '../matrix.js';
 export interface BinnedData {
   readonly n: number;
   readonly d: number;
-  /** Column-major bin codes: feature f of row i at codes[f * n + i]. */
-  readonly codes: Uint8Array;
+  /** Column-major bin codes: feature f of row i at codes[f * n + i] (16-bit when more than 256 bins). */
+  readonly codes: Uint8Array | Uint16Array;
   /** Upper edges per feature (length = number of bins of that feature). */
   readonly upper: readonly Float64Array[];
   /** Start of each feature's bins in a flat histogram; offsets[d] = total bins. */
@@ -69,11 +69,12 @@ export function binOf(upper: Float64Array, v: number): number {
 /** Fits edges on (at most `sampleRows` of) x and encodes all of x. */
 export function binMatrix(x: Matrix, maxBins: number, sampleRows = 200_000): BinnedData {
   const { rows: n, cols: d } = x;
-  const bins = Math.max(2, Math.min(256, maxBins));
+  // Up to 256 bins fit one byte per cell; more (finer thresholds on small data sets) use two.
+  const bins = Math.max(2, Math.min(65535, maxBins));
   const step = Math.max(1, Math.floor(n / sampleRows));
   const upper: Float64Array[] = [];
   const offsets = new Int32Array(d + 1);
-  const codes = new Uint8Array(n * d);
+  const codes = bins <= 256 ? new Uint8Array(n * d) : new Uint16Array(n * d);
   const column = new Float64Array(Math.ceil(n / step));
   for (let f = 0; f < d; f++) {
     let m = 0;

@@ -1,0 +1,121 @@
+/**
+ * Turns a table into a numeric matrix for the trees, learning the encoding from training rows only:
+ * - numeric columns pass through (missing → NaN);
+ * - text columns with few levels (≤ 32) are one-hot encoded; unseen levels encode as all zeros;
+ * - identifier columns are dropped automatically and listed with the reason: text columns whose
+ *   values are nearly all distinct (> 50 % of rows, e.g. AI4I "Product ID"), and integer columns
+ *   that are a row counter (all distinct, consecutive, e.g. AI4I "UDI"). A row counter carries no
+ *   information about a new machine and, when the data are sorted by time, leaks time order.
+ * - optional pairwise interactions between numeric columns (a·b and a−b): trees cut one feature at
+ *   a time, so thresholds on a product (power = torque·speed) or difference (process − air
+ *   temperature) need many axis-aligned cuts; giving them directly is a general remedy, not a
+ *   dataset-specific rule. Only when there are at most 12 numeric columns (≤ 132 extra features).
+ */
+import { MlErrors } from '../core/index.js';
+import { numericValue, type Table } from './table.js';
+
+export type ColumnEncoding =
+  | { readonly kind: 'numeric'; readonly name: string }
+  | { readonly kind: 'onehot'; readonly name: string; readonly levels: string[] }
+  | { readonly kind: 'dropped'; readonly name: string; readonly reason: string };
+
+export interface Encoder {
+  readonly columns: ColumnEncoding[];
+  /** Pairs of numeric column indices (into `columns`) combined as product and difference. */
+  readonly interactions: Array<[number, number]>;
+  readonly featureNames: string[];
+}
+
+const MAX_LEVELS = 32;
+const MAX_INTERACTION_COLUMNS = 12;
+
+export function fitEncoder(table: Table, options: { interactions?: boolean } = {}): Encoder {
+  const n = table.rows.length;
+  if (n === 0) throw MlErrors.create('too_few_samples', 'no rows to learn the encoding from', {});
+  const columns: ColumnEncoding[] = table.columns.map((name, j) => {
+    const values = table.rows.map((r) => r[j] ?? null);
+    const nums = values.map(numericValue);
+    if (nums.every((v) => v !== undefined)) {
+      const finite = (nums as number[]).filter((v) => !Number.isNaN(v));
+      const distinct = new Set(finite);
+      if (finite.length === 0 || distinct.size <= 1) return { kind: 'dropped', name, reason: 'constant' };
+      const integers = finite.every(Number.isInteger);
+      if (integers && distinct.size === finite.length && finite.length === n && n > 10) {
+        let min = Infinity, max = -Infinity;
+        for (const v of finite) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+        if (max - min + 1 === n) return { kind: 'dropped', name, reason: 'identifier (row counter: all values distinct and consecutive)' };
+      }
+      return { kind: 'numeric', name };
+    }
+    const text = values.map((v) => (v === null ? '' : String(v).trim()));
+    const distinct = new Set(text.filter((v) => v !== ''));
+    if (distinct.size > 0.5 * n && n > 10) return { kind: 'dropped', name, reason: `identifier (text with ${distinct.size} distinct values in ${n} rows)` };
+    if (distinct.size > MAX_LEVELS) return { kind: 'dropped', name, reason: `text with ${distinct.size} levels (more than ${MAX_LEVELS})` };
+    if (distinct.size <= 1) return { kind: 'dropped', name, reason: 'constant' };
+    return { kind: 'onehot', name, levels: [...distinct].sort() };
+  });
+  const numericIdx = columns.flatMap((c, j) => (c.kind === 'numeric' ? [j] : []));
+  const interactions: Array<[number, number]> = [];
+  if ((options.interactions ?? true) && numericIdx.length <= MAX_INTERACTION_COLUMNS) {
+    for (let a = 0; a < numericIdx.length; a++) for (let b = a + 1; b < numericIdx.length; b++) interactions.push([numericIdx[a]!, numericIdx[b]!]);
+  }
+  const featureNames: string[] = [];
+  for (const c of columns) {
+    if (c.kind === 'numeric') featureNames.push(c.name);
+    else if (c.kind === 'onehot') for (const l of c.levels) featureNames.push(`${c.name}=${l}`);
+  }
+  for (const [a, b] of interactions) featureNames.push(`${columns[a]!.name}*${columns[b]!.name}`, `${columns[a]!.name}-${columns[b]!.name}`);
+  return { columns, interactions, featureNames };
+}
+
+/** Row-major feature matrix; the table must have the encoder's columns (by name, any order). */
+export function encode(encoder: Encoder, table: Table): { rows: number; cols: number; data: Float64Array } {
+  const index = encoder.columns.map((c) => {
+    const j = table.columns.indexOf(c.name);
+    if (j < 0 && c.kind !== 'dropped') {
+      throw MlErrors.create('unknown_column', `column "${c.name}" used by the model is missing from the data`, { column: c.name, columns: table.columns });
+    }
+    return j;
+  });
+  const F = encoder.featureNames.length;
+  const n = table.rows.length;
+  const data = new Float64Array(n * F);
+  const numeric = new Float64Array(encoder.columns.length);
+  for (let i = 0; i < n; i++) {
+    const row = table.rows[i]!;
+    let f = i * F;
+    encoder.columns.forEach((c, k) => {
+      const cell = row[index[k]!] ?? null;
+      switch (c.kind) {
+        case 'numeric': {
+          const v = numericValue(cell);
+          if (v === undefined) throw MlErrors.create('bad_data', `row ${i + 1}: column "${c.name}" should be numeric, got "${String(cell)}"`, { row: i + 1, column: c.name });
+          numeric[k] = v;
+          data[f++] = v;
+          break;
+        }
+        case 'onehot': {
+          const s = cell === null ? '' : String(cell).trim();
+          for (const level of c.levels) data[f++] = s === level ? 1 : 0;
+          break;
+        }
+        case 'dropped':
+          break;
+        default:
+          assertNever(c);
+      }
+    });
+    for (const [a, b] of encoder.interactions) {
+      data[f++] = numeric[a]! * numeric[b]!;
+      data[f++] = numeric[a]! - numeric[b]!;
+    }
+  }
+  return { rows: n, cols: F, data };
+}
+
+function assertNever(x: never): never {
+  throw MlErrors.create('bad_model', `unknown column encoding ${JSON.stringify(x)}`, {});
+}

@@ -1,0 +1,172 @@
+/**
+ * Binary failure classifier for tabular machine records: gradient-boosted trees (logistic loss)
+ * with the positive class up-weighted, probabilities calibrated on out-of-fold scores, and a
+ * decision threshold chosen on those same out-of-fold predictions — never on data it is scored on.
+ *
+ * Training (all inside the rows given; a cross-validation harness calls this per outer fold):
+ * 1. learn the column encoding;
+ * 2. inner stratified k-fold: each inner model is fitted on 85 % of its inner-training part with early
+ *    stopping on the other 15 %, then scores its inner held-out fold → out-of-fold raw scores;
+ * 3. calibrator (isotonic, or Platt when there are fewer than 30 positives) on those scores;
+ * 4. threshold maximising F1 on the calibrated out-of-fold probabilities;
+ * 5. final model on all rows with the median early-stopped number of rounds.
+ */
+import {
+  applyCalibrator,
+  bestF1Threshold,
+  fitIsotonic,
+  fitPlatt,
+  MlErrors,
+  predictGbdtRaw,
+  splitFold,
+  stratifiedFolds,
+  take,
+  takeRows,
+  trainGbdt,
+  type Calibrator,
+  type GbdtModel,
+  type GbdtParams,
+  type Matrix,
+} from '../core/index.js';
+import { encode, fitEncoder, type Encoder } from './encoder.js';
+import type { Table } from './table.js';
+
+export const CLASSIFIER_MODEL_VERSION = 1;
+
+export interface ClassifierModel {
+  readonly kind: 'twinworks.classifier';
+  readonly version: typeof CLASSIFIER_MODEL_VERSION;
+  readonly encoder: Encoder;
+  readonly gbdt: GbdtModel;
+  readonly calibrator: Calibrator;
+  /** Predict the positive label when the calibrated probability is ≥ threshold. */
+  readonly threshold: number;
+  /** Weight given to each positive row during boosting. */
+  readonly positiveWeight: number;
+  /** What the inner cross-validation saw: F1 at the chosen threshold, rounds used. */
+  readonly inner: { readonly f1: number; readonly rounds: number; readonly positives: number; readonly rows: number };
+}
+
+/** 'balanced' = negatives/positives, 'sqrt' = its square root, 'none' = 1, or an explicit weight. */
+export type ClassWeight = 'balanced' | 'sqrt' | 'none' | number;
+
+export interface ClassifierOptions {
+  readonly gbdt?: Partial<GbdtParams>;
+  readonly classWeight?: ClassWeight;
+  readonly innerFolds?: number;
+  readonly calibration?: 'isotonic' | 'platt' | 'auto';
+  readonly interactions?: boolean;
+  readonly seed?: number;
+}
+
+export const DEFAULT_CLASSIFIER_GBDT: Partial<GbdtParams> = {
+  objective: 'logistic',
+  rounds: 1500,
+  learningRate: 0.05,
+  maxLeaves: 15,
+  maxDepth: 6,
+  minSamplesLeaf: 10,
+  lambda: 1,
+  subsample: 0.8,
+  colsample: 0.8,
+  maxBins: 255,
+  earlyStoppingRounds: 100,
+};
+
+function positiveWeightOf(labels: ArrayLike<number>, cw: ClassWeight): number {
+  let pos = 0;
+  for (let i = 0; i < labels.length; i++) pos += labels[i]!;
+  const ratio = (labels.length - pos) / Math.max(pos, 1);
+  if (typeof cw === 'number') {
+    if (!(cw > 0)) throw MlErrors.create('bad_params', `class weight must be > 0, got ${cw}`, { classWeight: cw });
+    return cw;
+  }
+  switch (cw) {
+    case 'balanced':
+      return ratio;
+    case 'sqrt':
+      return Math.sqrt(ratio);
+    case 'none':
+      return 1;
+    default:
+      return assertNever(cw);
+  }
+}
+
+function weightsFor(labels: ArrayLike<number>, positiveWeight: number): Float64Array {
+  return Float64Array.from(labels as ArrayLike<number>, (y) => (y === 1 ? positiveWeight : 1));
+}
+
+/** Fits one early-stopped GBDT on `idx` rows, holding out a stratified 15 % for stopping. */
+function fitStopped(x: Matrix, y: Uint8Array, idx: Uint32Array, params: Partial<GbdtParams>, positiveWeight: number, seed: number): { model: GbdtModel; rounds: number } {
+  const yy = take(y, idx);
+  // Fold 0 of a 7-fold stratified split ≈ 14 % for early stopping.
+  const stop = splitFold(stratifiedFolds(yy, 7, seed), 0);
+  const fitIdx = Uint32Array.from(stop.train, (k) => idx[k]!);
+  const stopIdx = Uint32Array.from(stop.test, (k) => idx[k]!);
+  const yFit = take(y, fitIdx), yStop = take(y, stopIdx);
+  const res = trainGbdt(takeRows(x, fitIdx), yFit, {
+    params: { ...params, seed },
+    weights: weightsFor(yFit, positiveWeight),
+    valid: { x: takeRows(x, stopIdx), y: yStop, weights: weightsFor(yStop, positiveWeight) },
+  });
+  return { model: res.model, rounds: res.bestRounds };
+}
+
+export function trainClassifier(table: Table, labels: Uint8Array, options: ClassifierOptions = {}): ClassifierModel {
+  if (labels.length !== table.rows.length) throw MlErrors.create('bad_data', `${table.rows.length} rows but ${labels.length} labels`, { rows: table.rows.length, labels: labels.length });
+  let positives = 0;
+  for (const v of labels) positives += v;
+  const k = options.innerFolds ?? 5;
+  if (positives < k || labels.length - positives < k) {
+    throw MlErrors.create('too_few_samples', `need at least ${k} rows of each class, got ${positives} positive and ${labels.length - positives} negative`, { positives, negatives: labels.length - positives });
+  }
+  const seed = options.seed ?? 1;
+  const params: Partial<GbdtParams> = { ...DEFAULT_CLASSIFIER_GBDT, ...options.gbdt, objective: 'logistic' };
+  const encoder = fitEncoder(table, { interactions: options.interactions });
+  const x = encode(encoder, table);
+  const positiveWeight = positiveWeightOf(labels, options.classWeight ?? 'sqrt');
+
+  const oof = new Float64Array(labels.length);
+  const rounds: number[] = [];
+  const inner = stratifiedFolds(labels, k, seed + 1000);
+  for (let f = 0; f < k; f++) {
+    const { train, test } = splitFold(inner, f);
+    const fitted = fitStopped(x, labels, train, params, positiveWeight, seed * 31 + f);
+    rounds.push(fitted.rounds);
+    predictGbdtRaw(fitted.model, takeRows(x, test)).forEach((v, i) => (oof[test[i]!] = v));
+  }
+  const method = options.calibration ?? 'auto';
+  const calibrator = method === 'platt' || (method === 'auto' && positives < 30) ? fitPlatt(oof, labels) : fitIsotonic(oof, labels);
+  const calibrated = Array.from(oof, (s) => applyCalibrator(calibrator, s));
+  const { threshold, f1 } = bestF1Threshold(calibrated, labels);
+
+  const finalRounds = Math.max(1, [...rounds].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!);
+  const final = trainGbdt(x, labels, { params: { ...params, rounds: finalRounds, earlyStoppingRounds: 0, seed }, weights: weightsFor(labels, positiveWeight) });
+  return {
+    kind: 'twinworks.classifier',
+    version: CLASSIFIER_MODEL_VERSION,
+    encoder,
+    gbdt: final.model,
+    calibrator,
+    threshold,
+    positiveWeight,
+    inner: { f1, rounds: finalRounds, positives, rows: labels.length },
+  };
+}
+
+export interface ClassifierPrediction {
+  readonly probability: Float64Array;
+  readonly label: Uint8Array;
+}
+
+export function predictClassifier(model: ClassifierModel, table: Table): ClassifierPrediction {
+  const raw = predictGbdtRaw(model.gbdt, encode(model.encoder, table));
+  const probability = raw.map((s) => applyCalibrator(model.calibrator, s));
+  const label = Uint8Array.from(probability, (p) => (p >= model.threshold ? 1 : 0));
+  return { probability, label };
+}
+
+function assertNever(x: never): never {
+  throw MlErrors.create('bad_params', `unknown class weight ${JSON.stringify(x)}`, {});
+}
