@@ -9,6 +9,8 @@ import { createEmbeddedBroker, type EmbeddedBroker } from '../hub/index.js';
 import type { StorageAdapter } from '../storage/index.js';
 import type { EventBus } from '../bus/index.js';
 import { chooseBus, chooseStorage } from './adapters.js';
+import { EmbeddedSimulator, localAddressFor } from './simulator.js';
+import { platformCredentialHooks } from './broker-hooks.js';
 
 export interface PlatformPorts {
   readonly http: number;
@@ -110,29 +112,34 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     stack.push({ name: 'api', stop: () => api.close() });
     const httpPorts = await api.listen({ host: config.host, httpPort: config.httpPort, httpsPort: config.httpsPort });
 
+    const simulator = config.simulator ? new EmbeddedSimulator() : undefined;
     const broker: EmbeddedBroker = await createEmbeddedBroker({
       logger,
       metrics,
       tls,
-      authenticate: async (_clientId, username, password) => {
-        // Until the device hub brings SAS/X.509 device identities, MQTT clients sign in as platform users or with an API key.
-        if (!password) return undefined;
+      hooks: platformCredentialHooks(async (username, password) => {
+        // Until the device hub is wired in, MQTT clients sign in as platform users or with an API key.
+        if (simulator?.accepts(username, password)) return true;
         try {
-          if (username) return { subject: (await auth.users.verify(username, password)).username };
+          if (username) return (await auth.users.verify(username, password), true);
         } catch {
           // fall through: the password may be an API key
         }
-        try {
-          return { subject: (await auth.chain.fromCredential(password)).subject };
-        } catch {
-          return undefined;
-        }
-      },
+        return auth.chain.fromCredential(password).then(
+          () => true,
+          () => false,
+        );
+      }, metrics),
     });
     stack.push({ name: 'mqtt', stop: () => broker.close() });
     const mqttPorts = await broker.listen({ host: config.host, port: config.mqttPort, tlsPort: config.mqttsPort });
 
-    const ports: PlatformPorts = { http: httpPorts.httpPort, https: httpPorts.httpsPort, mqtt: mqttPorts.port, mqtts: mqttPorts.tlsPort };
+    if (simulator) {
+      simulator.start({ mqttHost: localAddressFor(config.host), mqttPort: mqttPorts.port!, logger });
+      stack.push({ name: 'simulator', stop: () => simulator.stop() });
+    }
+
+    const ports: PlatformPorts = { http: httpPorts.httpPort, https: httpPorts.httpsPort, mqtt: mqttPorts.port!, mqtts: mqttPorts.tlsPort };
     await bus.publish('platform.started', { version: PLATFORM_VERSION, nodeId: `${hostname()}:${process.pid}`, storage: store.kind, bus: bus.kind, time: new Date().toISOString() });
     logger.info({ ports, store: store.kind, bus: bus.kind, data: config.data }, 'platform ready');
 
