@@ -107,6 +107,7 @@ export function createFront(deps: FrontDeps): BrokerHooks {
       connectedAt: Date.now(),
       subscribed: { c2d: false, methods: false, desired: false, twin: false },
       outbound: new Outbound(client),
+      inflight: new Set(),
     };
     sessions.set(client, session);
     if (modelId && r.device.modelId !== modelId) void deps.registry.setTwinLink(deviceId, r.device.twinId, modelId).catch(() => undefined);
@@ -119,15 +120,26 @@ export function createFront(deps: FrontDeps): BrokerHooks {
     return new Refusal(reason, message);
   };
 
-  async function ingestOrRefuse(client: Client, packet: PublishPacket, run: () => Promise<void>): Promise<void> {
+  async function ingestOrRefuse(s: DeviceSession, packet: PublishPacket, run: () => Promise<void>): Promise<void> {
+    const client = s.client;
+    const work = run();
+    s.inflight.add(work);
     try {
-      await run();
+      await work;
     } catch (err) {
+      // Closing the connection at once would also lose the PUBACKs of earlier messages that are
+      // still committing; let those finish (and be acknowledged) first.
+      s.inflight.delete(work);
+      await Promise.allSettled([...s.inflight]);
+      await new Promise((r) => setImmediate(r)); // their PUBACKs are written in the callbacks that follow
       const reason = HubErrors.is(err) ? err.code.slice(4) : 'error';
+      const refusal = refusePublish(client, reason, (err as Error).message, packet.topic);
       // QoS 0 has no acknowledgement to withhold: drop (counted) and keep the connection. QoS 1:
       // MQTT 3.1.1 has no negative PUBACK, so the connection is closed (what IoT Hub does).
       if (packet.qos === 0) return;
-      throw refusePublish(client, reason, (err as Error).message, packet.topic);
+      throw refusal;
+    } finally {
+      s.inflight.delete(work);
     }
   }
 
@@ -142,7 +154,7 @@ export function createFront(deps: FrontDeps): BrokerHooks {
       if (t) {
         if (t.deviceId !== s.deviceId || t.moduleId) throw refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish to '${topic}'`, topic);
         const bag = parsePropertyBag(t.bag);
-        return ingestOrRefuse(client, packet, () =>
+        return ingestOrRefuse(s, packet, () =>
           deps.ingestor.ingest({ deviceId: s.deviceId, source: 'mqtt', topic, body: payload, system: bag.system, app: bag.app, arrivalMs: Date.now(), device: s.device }),
         );
       }
@@ -154,7 +166,7 @@ export function createFront(deps: FrontDeps): BrokerHooks {
       if (g) {
         if (g.deviceId !== s.deviceId) throw refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish for device '${g.deviceId}'`, topic);
         const ct = g.topic.config.contentType ?? 'application/json';
-        return ingestOrRefuse(client, packet, () =>
+        return ingestOrRefuse(s, packet, () =>
           deps.ingestor.ingest({ deviceId: s.deviceId, source: 'mqtt', topic, body: payload, system: { 'content-type': ct }, app: {}, arrivalMs: Date.now(), device: s.device, assumeJson: ct === 'application/json' }),
         );
       }
@@ -179,7 +191,10 @@ export function createFront(deps: FrontDeps): BrokerHooks {
       return null;
     };
     if (!s) return refuse('unauthenticated client');
-    const granted: Subscription = { ...sub, qos: Math.min(sub.qos, 1) as 0 | 1 }; // IoT Hub grants at most QoS 1
+    // IoT Hub grants at most QoS 1. aedes fixes the SUBACK code before this hook runs, so a QoS 2
+    // request is still answered with 2; what matters is that the hub never delivers above QoS 1.
+    if (sub.qos > 1) (sub as { qos: number }).qos = 1;
+    const granted = sub;
     if (s.kind === 'device') {
       if (sub.topic === deviceTopics.c2dFilter(s.deviceId)) {
         s.subscribed.c2d = true;

@@ -24,6 +24,8 @@ export interface DeviceSession {
   readonly connectedAt: number;
   readonly subscribed: { c2d: boolean; methods: boolean; desired: boolean; twin: boolean };
   readonly outbound: Outbound;
+  /** Messages of this connection still in the pipeline (a refusal waits for them, see front.ts). */
+  readonly inflight: Set<Promise<unknown>>;
 }
 
 export interface DpsSession {

@@ -45,16 +45,10 @@ export class Ingestor {
 
   async ingest(incoming: IncomingMessage): Promise<void> {
     const { deps } = this;
-    let m: DecodedMessage;
-    try {
-      m = decodeMessage(incoming);
-    } catch (err) {
-      deps.metrics.refuse(incoming.source === 'http' ? 'http' : 'publish', HubErrors.is(err) ? err.code.slice(4) : 'error');
-      throw err;
-    }
+    // Refusals are thrown; the source counts and logs them (it knows the connection and the QoS).
+    const m: DecodedMessage = decodeMessage(incoming);
     const wait = deps.limiter.take(m.deviceId, m.arrivalMs);
     if (wait < 0) {
-      deps.metrics.refuse(m.source === 'http' ? 'http' : 'publish', 'rate_limited');
       throw HubErrors.create('rate_limited', `device '${m.deviceId}' exceeds its rate limit`, { deviceId: m.deviceId });
     }
     if (wait > 0) {
