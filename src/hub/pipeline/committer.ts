@@ -47,7 +47,7 @@ export class GroupCommitter {
   private running = 0;
   private scheduled = false;
   private closed = false;
-  private publishChain: Promise<unknown> = Promise.resolve();
+  private publishChain: Promise<void> = Promise.resolve();
   private readonly spaceWaiters: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly maxPending: number;
@@ -125,18 +125,22 @@ export class GroupCommitter {
     const summary = summaries.length > 0 ? this.options.summarise?.(summaries) : undefined;
     if (summary) events.push(summary);
     let ok = false;
+    // Publishes follow batch order even when two batches commit at once, so per-device order holds:
+    // each batch takes its turn in the chain when it starts and publishes only after its predecessor.
+    const previous = this.publishChain;
+    let endTurn: () => void = () => undefined;
+    this.publishChain = new Promise<void>((r) => (endTurn = r));
     try {
       if (points.length > 0) await this.options.targets.appendPoints(points);
-      // Publishes follow batch order even when two batches commit at once, so per-device order holds.
-      const publish = this.publishChain.then(() => (events.length > 0 ? this.options.targets.publishMany(events) : undefined));
-      this.publishChain = publish.catch(() => undefined);
-      await publish;
+      await previous;
+      if (events.length > 0) await this.options.targets.publishMany(events);
       ok = true;
       for (const w of batch) w.resolve();
     } catch (err) {
       const e = HubErrors.create('store_failed', `durable hand-off failed: ${(err as Error).message}`, { messages: batch.length }, err);
       for (const w of batch) w.reject(e);
     } finally {
+      endTurn();
       this.running--;
       this.release(batch.length);
       this.options.onBatch?.({ messages: batch.length, points: points.length, ms: performance.now() - started, ok });
