@@ -19,10 +19,14 @@ export function precacheManifest(): Plugin {
       const sw = bundle['sw.js'];
       if (!sw || sw.type !== 'chunk') return;
       const publicFiles = publicDir && existsSync(publicDir) ? readdirSync(publicDir).filter((f) => !f.startsWith('.')) : [];
-      const files = [...Object.keys(bundle), ...publicFiles]
-        .filter((f) => f !== 'sw.js' && !f.endsWith('.map'))
-        .sort()
-        .map((f) => `/${f.replace(/^index\.html$/, '')}`);
+      // The page itself is cached under '/': Vite's HTML output may not be in the bundle yet when this runs.
+      const files = [
+        '/',
+        ...[...Object.keys(bundle), ...publicFiles]
+          .filter((f) => f !== 'sw.js' && f !== 'index.html' && !f.endsWith('.map'))
+          .sort()
+          .map((f) => `/${f}`),
+      ];
       const version = createHash('sha256').update(Object.values(bundle).map((b) => b.fileName).sort().join('\n')).digest('hex').slice(0, 12);
       if (!sw.code.includes('"__PRECACHE__"')) this.error('sw.js lost its "__PRECACHE__" placeholder');
       sw.code = sw.code.replace('"__PRECACHE__"', JSON.stringify({ version, files }));

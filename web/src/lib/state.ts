@@ -18,10 +18,10 @@ export interface StateLook {
 
 export const STATE_LOOK: Readonly<Record<MachineState, StateLook>> = {
   Running: { color: 0x2e9e5b, glyph: '▶', animated: true },
-  Idle: { color: 0x8a96a3, glyph: '⏸', animated: false },
+  Idle: { color: 0x8a96a3, glyph: '∥', animated: false },
   Stopped: { color: 0x3d6fb6, glyph: '■', animated: false },
   Fault: { color: 0xd64541, glyph: '✖', animated: false },
-  Maintenance: { color: 0xe0a030, glyph: '🔧', animated: false },
+  Maintenance: { color: 0xe0a030, glyph: '⚒', animated: false },
   Unknown: { color: 0x56606b, glyph: '?', animated: false },
 };
 

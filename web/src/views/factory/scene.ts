@@ -306,7 +306,7 @@ export class FactoryScene {
 
   private frame(layout: PlantLayout): void {
     const span = Math.max(layout.halfWidth, layout.halfDepth, 6);
-    this.camera.position.set(span * 0.2, span * 1.1, span * 1.5);
+    this.camera.position.set(span * 0.25, span * 1.35, span * 1.9);
     this.controls.target.set(0, 0, 0);
     this.camera.far = span * 20;
     this.controls.maxDistance = span * 6;

@@ -1,0 +1,221 @@
+/**
+ * The app in a real browser (Debian's chromium through playwright-core) against the platform
+ * started in-process: sign-in, the 3D plant, live colour change, the machine panel, role limits,
+ * Spanish, offline reload, alert acknowledgement. Skips when chromium is absent.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, startHarness, type Harness } from './harness.js';
+
+// The page globals these tests read inside page.evaluate (the root tsconfig has no DOM library).
+interface FactoryProbe {
+  readonly machines: number;
+  readonly frames: number;
+  readonly drawCalls: number;
+  readonly layout: { lines: Array<{ id: string; machineIds: string[] }>; machines: Array<{ id: string; kind: string }> };
+  colorOf(id: string): string | undefined;
+  stateOf(id: string): string | undefined;
+  screenOf(id: string): { x: number; y: number } | undefined;
+}
+declare const window: { __twinworks?: { factory?: FactoryProbe } };
+declare const document: { documentElement: { lang: string } };
+declare const navigator: { serviceWorker: { ready: Promise<{ active: { state: string } | null }> } };
+
+const skip = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM}: apt-get install -y chromium, or set TWINWORKS_CHROMIUM`;
+const SHOTS = process.env['TWINWORKS_SCREENSHOTS'] ?? join(tmpdir(), 'twinworks-screenshots');
+let h: Harness;
+let browser: Browser;
+
+before(async () => {
+  if (skip) return;
+  h = await startHarness();
+  if (h.missing.length) process.stdout.write(`# served beside the platform (not wired in src/platform yet): ${h.missing.join('; ')}\n`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'] });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await h?.stop();
+});
+
+async function signIn(context: BrowserContext, username: string, password: string, lang = 'en-GB'): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${h.url}/`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('nav[aria-label=main] a');
+  void lang;
+  return page;
+}
+
+async function waitForPlant(page: Page, machines: number): Promise<void> {
+  await page.waitForFunction((n) => window.__twinworks?.factory?.machines === n && (window.__twinworks.factory.frames ?? 0) > 2, machines, { timeout: 20_000 });
+}
+
+const newContext = (locale = 'en-GB') => browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+
+test('an operator signs in, lands on the 3D factory and sees the demo plant', { skip }, async () => {
+  const context = await newContext();
+  try {
+    const page = await signIn(context, 'op', 'op-password');
+    assert.equal(new URL(page.url()).pathname, '/factory', 'operators land on the 3D view');
+    // The demo plant: LINE-1..3, each a CNC, a robot, a conveyor and a quality station.
+    await waitForPlant(page, 12);
+    const scene = await page.evaluate(() => {
+      const f = window.__twinworks!.factory!;
+      return {
+        lines: f.layout.lines.map((l) => [l.id, l.machineIds]),
+        kinds: Object.fromEntries(f.layout.machines.map((m) => [m.id, m.kind])),
+        color: f.colorOf('LINE-1-CNC'),
+        state: f.stateOf('LINE-1-CNC'),
+        drawCalls: f.drawCalls,
+      };
+    });
+    assert.deepEqual(
+      scene.lines,
+      [1, 2, 3].map((l) => [`LINE-${l}`, [`LINE-${l}-CNC`, `LINE-${l}-ROBOT`, `LINE-${l}-CONVEYOR`, `LINE-${l}-QC`]]),
+    );
+    assert.equal(scene.kinds['LINE-2-ROBOT'], 'robot');
+    assert.equal(scene.kinds['LINE-3-QC'], 'quality');
+    // Seeded twins are Idle: grey #8a96a3 (lib/state.ts).
+    assert.equal(scene.state, 'Idle');
+    assert.equal(scene.color, '#8a96a3');
+    // Instancing: draw calls stay a few dozen, not one per machine part.
+    assert.ok(scene.drawCalls > 0 && scene.drawCalls < 40, `draw calls ${scene.drawCalls}`);
+    const shot = await page.locator('[data-testid=factory-canvas]').screenshot();
+    writeFileSync(join(SHOTS, 'factory.png'), shot);
+    await page.screenshot({ path: join(SHOTS, 'factory-page.png') });
+    // A uniformly filled canvas of this size compresses to a few kB; a drawn plant does not.
+    assert.ok(shot.length > 20_000, `canvas screenshot is ${shot.length} bytes: nothing drawn?`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a twin update sent through the API recolours the machine without a reload', { skip }, async () => {
+  const context = await newContext();
+  try {
+    const page = await signIn(context, 'op', 'op-password');
+    await waitForPlant(page, 12);
+    const admin = await h.token('admin', 'admin-password');
+    const res = await h.call('PATCH', '/digitaltwins/LINE-2-ROBOT?api-version=2023-10-31', { token: admin, body: [{ op: 'replace', path: '/state', value: 'Fault' }], contentType: 'application/json-patch+json' });
+    assert.equal(res.status, 204, res.body);
+    // Fault is red #d64541; the live stream delivers the change (no polling in the app).
+    await page.waitForFunction(() => window.__twinworks?.factory?.colorOf('LINE-2-ROBOT') === '#d64541', undefined, { timeout: 10_000 });
+    const list = await page.locator('button.machine[data-id="LINE-2-ROBOT"]').innerText();
+    assert.match(list, /Fault/, 'the list says the state in words too');
+    const running = await h.call('PATCH', '/digitaltwins/LINE-1-CNC?api-version=2023-10-31', { token: admin, body: [{ op: 'replace', path: '/state', value: 'Running' }], contentType: 'application/json-patch+json' });
+    assert.equal(running.status, 204);
+    await page.waitForFunction(() => window.__twinworks?.factory?.colorOf('LINE-1-CNC') === '#2e9e5b', undefined, { timeout: 10_000 });
+    await page.screenshot({ path: join(SHOTS, 'factory-after-update.png') });
+  } finally {
+    await context.close();
+  }
+});
+
+test('clicking a machine opens its panel; an operator gets commands, a viewer none and the API refuses the viewer', { skip }, async () => {
+  const context = await newContext();
+  try {
+    const page = await signIn(context, 'op', 'op-password');
+    await waitForPlant(page, 12);
+    const at = await page.evaluate(() => window.__twinworks!.factory!.screenOf('LINE-3-CNC'));
+    assert.ok(at);
+    const box = (await page.locator('[data-testid=factory-canvas]').boundingBox())!;
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    await page.waitForSelector('[data-testid=machine-panel]');
+    assert.match(await page.locator('[data-testid=machine-panel] h2').first().innerText(), /LINE-3-CNC/);
+    assert.equal(await page.locator('[data-testid=estop]').count(), 1, 'operators may stop a machine');
+    await page.click('[data-testid=estop]');
+    assert.equal(await page.locator('dialog.confirm[open]').count(), 1, 'emergency stop asks first');
+    await page.click('dialog.confirm button[value=cancel]');
+    await page.screenshot({ path: join(SHOTS, 'machine-panel.png') });
+  } finally {
+    await context.close();
+  }
+  const viewerContext = await newContext();
+  try {
+    const page = await signIn(viewerContext, 'viewer', 'viewer-password');
+    await page.goto(`${h.url}/factory?machine=LINE-1-ROBOT`);
+    await page.waitForSelector('[data-testid=machine-panel]');
+    assert.equal(await page.locator('[data-testid=estop]').count(), 0, 'a viewer sees no command buttons');
+    assert.equal(await page.locator('[data-testid=commands] button').count(), 0);
+  } finally {
+    await viewerContext.close();
+  }
+  const viewer = await h.token('viewer', 'viewer-password');
+  const patch = await h.call('PATCH', '/digitaltwins/LINE-1-ROBOT?api-version=2023-10-31', { token: viewer, body: [{ op: 'replace', path: '/state', value: 'Stopped' }], contentType: 'application/json-patch+json' });
+  assert.equal(patch.status, 403, 'the API refuses a viewer’s twin write');
+  const command = await h.call('POST', '/api/twins/LINE-1-ROBOT/commands/emergencyStop', { token: viewer, body: {} });
+  assert.ok(command.status === 403 || command.status === 404, `a viewer's command: ${command.status}`);
+});
+
+test('switching to Spanish translates the app, and the choice survives a reload', { skip }, async () => {
+  const context = await newContext();
+  try {
+    const page = await signIn(context, 'op', 'op-password');
+    assert.equal(await page.locator('nav[aria-label=main] a').first().innerText(), '3D factory');
+    await page.selectOption('[data-testid=language]', 'es');
+    await page.waitForFunction(() => document.documentElement.lang === 'es');
+    assert.equal(await page.locator('nav[aria-label=main] a').first().innerText(), 'Fábrica 3D');
+    await page.reload();
+    await page.waitForSelector('nav[aria-label=main] a');
+    assert.equal(await page.locator('nav[aria-label=main] a').first().innerText(), 'Fábrica 3D');
+    assert.equal(await page.locator('[data-testid=language]').inputValue(), 'es');
+  } finally {
+    await context.close();
+  }
+  // A browser that prefers Spanish gets Spanish from the start.
+  const es = await newContext('es-MX');
+  try {
+    const page = await es.newPage();
+    await page.goto(`${h.url}/`);
+    assert.equal(await page.locator('button[type=submit]').innerText(), 'Entrar');
+  } finally {
+    await es.close();
+  }
+});
+
+test('offline, a reload opens the cached app with the last data and says how old it is', { skip }, async () => {
+  const context = await newContext();
+  try {
+    const page = await signIn(context, 'op', 'op-password');
+    await waitForPlant(page, 12);
+    await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector('[data-testid=offline-banner]:not([hidden])', { timeout: 15_000 });
+    assert.match(await page.locator('[data-testid=offline-banner]').innerText(), /Offline, data from \d{2}:\d{2}/);
+    // The plant still shows, from the stored answers.
+    await waitForPlant(page, 12);
+    await page.screenshot({ path: join(SHOTS, 'offline.png') });
+  } finally {
+    await context.close();
+  }
+});
+
+test('an operator acknowledges an alert', { skip }, async (t) => {
+  const admin = await h.token('admin', 'admin-password');
+  const list = await h.call('GET', '/api/alerts?state=active', { token: admin });
+  if (list.status === 404) return t.skip('the alerts API (/api/alerts) is not served by the platform yet');
+  const alerts = (JSON.parse(list.body) as { value?: Array<{ alertId?: string; id?: string }> }).value ?? [];
+  const first = alerts[0];
+  if (!first) return t.skip('no active alert to acknowledge on the demo plant');
+  const id = first.alertId ?? first.id!;
+  const context = await newContext();
+  try {
+    const page = await signIn(context, 'op', 'op-password');
+    await page.goto(`${h.url}/maintenance`);
+    await page.click(`[data-testid="ack-${id}"]`);
+    await page.waitForSelector(`tr[data-alert="${id}"][data-state=acknowledged]`);
+    const after = JSON.parse((await h.call('GET', `/api/alerts?state=acknowledged`, { token: admin })).body) as { value?: Array<{ alertId?: string; id?: string }> };
+    assert.ok((after.value ?? []).some((a) => (a.alertId ?? a.id) === id), 'the platform has the acknowledgement');
+  } finally {
+    await context.close();
+  }
+});
