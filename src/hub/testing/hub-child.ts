@@ -1,0 +1,34 @@
+/**
+ * A hub in its own process, for the kill test and the benchmark: a DuckDB store in the given file
+ * (or PostgreSQL with a postgres:// target), the in-process bus, plain MQTT on an ephemeral port.
+ * Prints one JSON line `{ "ready": true, "port": …, "keys": { deviceId: key } }` on stdout.
+ *
+ *   node --import tsx src/hub/testing/hub-child.ts <store file|postgres url> <device count> [hub config JSON]
+ */
+import { createInProcessBus } from '../../bus/index.js';
+import { createMetrics, silentLogger } from '../../observability/index.js';
+import { createDuckDbStorage, createPostgresStorage } from '../../storage/index.js';
+import { createDeviceHub, parseHubConfig } from '../index.js';
+
+const [target, countText, configJson] = process.argv.slice(2);
+if (!target || !countText) {
+  process.stderr.write('usage: hub-child.ts <store file|postgres url> <device count> [hub config JSON]\n');
+  process.exit(2);
+}
+const store = /^postgres(ql)?:\/\//.test(target) ? createPostgresStorage({ url: target }) : createDuckDbStorage({ file: target });
+await store.open();
+const logger = silentLogger();
+const bus = createInProcessBus({ logger });
+const hub = await createDeviceHub({ store, bus, logger, metrics: createMetrics(), hostName: 'hub.twinworks.test', config: parseHubConfig(configJson ? JSON.parse(configJson) : {}) });
+const keys: Record<string, string> = {};
+for (let i = 0; i < Number(countText); i++) {
+  const deviceId = `dev-${i}`;
+  const existing = await hub.registry.read(deviceId);
+  const d = existing ?? (await hub.operations.createDevice({ deviceId }));
+  keys[deviceId] = d.authentication.symmetricKey!.primaryKey;
+}
+const ports = await hub.listen({ host: '127.0.0.1', port: 0 });
+process.stdout.write(`${JSON.stringify({ ready: true, port: ports.port, keys })}\n`);
+process.on('SIGTERM', () => {
+  void hub.close().then(() => store.close()).then(() => process.exit(0));
+});
