@@ -5,7 +5,8 @@
  * See docs/twins.md ("ADT REST API").
  */
 import type { ApiModule } from '../api/index.js';
-import type { TwinGraph } from '../twins/index.js';
+import type { EventRouting, TwinGraph } from '../twins/index.js';
+import { eventRouteRoutes } from './routes-eventroutes.js';
 import { modelRoutes } from './routes-models.js';
 import { queryRoutes } from './routes-query.js';
 import { relationshipRoutes } from './routes-relationships.js';
@@ -16,8 +17,8 @@ export { API_VERSIONS, AdtErrors } from './scope.js';
 export { toAdtError } from './errors.js';
 
 export interface AdtModuleOptions {
-  /** Adds /eventroutes (the twins context's event-route store). */
-  readonly eventRoutes?: (app: Parameters<ApiModule['register']>[0]) => void;
+  /** Serves /eventroutes from the twins context's event routing. */
+  readonly routing?: EventRouting;
 }
 
 export function createAdtModule(graph: TwinGraph, options: AdtModuleOptions = {}): ApiModule {
@@ -29,7 +30,7 @@ export function createAdtModule(graph: TwinGraph, options: AdtModuleOptions = {}
       twinRoutes(app, graph);
       relationshipRoutes(app, graph);
       queryRoutes(app, graph);
-      options.eventRoutes?.(app);
+      if (options.routing) eventRouteRoutes(app, options.routing);
     },
   };
 }

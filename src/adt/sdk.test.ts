@@ -63,7 +63,7 @@ before(async () => {
 });
 
 after(async () => {
-  await h?.api.close();
+  await h?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -151,4 +151,18 @@ test('the ADT SDK runs models → twins → relationships → queries → patche
   await client.deleteModel(M.quality);
   await assert.rejects(client.getModel(M.quality), (err: { statusCode?: number; code?: string }) => err.statusCode === 404 && err.code === 'ModelNotFound');
   assert.ok(credential.calls >= 1);
+});
+
+test('the ADT SDK manages event routes', async () => {
+  await h.routing.putEndpoint('ops-hook', { kind: 'webhook', url: 'http://127.0.0.1:9/hook' });
+  await client.upsertEventRoute('updates', 'ops-hook', "type = 'Microsoft.DigitalTwins.Twin.Update'");
+  await client.upsertEventRoute('all', 'ops-hook', 'true');
+  const got = await client.getEventRoute('updates');
+  assert.deepEqual({ id: got.id, endpointName: got.endpointName, filter: got.filter }, { id: 'updates', endpointName: 'ops-hook', filter: "type = 'Microsoft.DigitalTwins.Twin.Update'" });
+  assert.deepEqual((await all(client.listEventRoutes())).map((r) => r.id), ['all', 'updates']);
+  await assert.rejects(client.upsertEventRoute('x', 'nowhere', 'true'), (err: { code?: string }) => err.code === 'EventRouteEndpointInvalid');
+  await assert.rejects(client.upsertEventRoute('x', 'ops-hook', 'type = '), (err: { code?: string }) => err.code === 'EventRouteFilterInvalid');
+  await client.deleteEventRoute('all');
+  await client.deleteEventRoute('updates');
+  await assert.rejects(client.getEventRoute('all'), (err: { statusCode?: number; code?: string }) => err.statusCode === 404 && err.code === 'EventRouteNotFound');
 });

@@ -14,6 +14,12 @@ export type { ModelInfo, RelationshipInfo } from './models/model-info.js';
 export type { Preconditions } from './graph/twin-ops.js';
 export type { PatchOptions } from './twin/patch-twin.js';
 export { TwinsErrors, type TwinsErrorCode } from './errors.js';
+export { EventRouting, type EventRoute, type EventRoutingOptions } from './events/routing.js';
+export type { EndpointSpec } from './events/endpoints.js';
+export { toCloudEvent, ADT_EVENT_TYPES, type CloudEvent } from './events/cloudevents.js';
+export { parseFilter } from './events/filter/parser.js';
+export { matches as filterMatches } from './events/filter/evaluate.js';
+export { createTwinsApiModule, type TwinsApiOptions } from './api/module.js';
 export { seedDemoPlant, defaultModelsDir, readModelFiles, type SeedResult } from './demo/plant.js';
 
 /** The graph over a store; call `await graph.load()` before serving. */
