@@ -16,7 +16,9 @@ import { placeholder } from './app/dom.js';
 import type { AppContext } from './app/context.js';
 
 const LANG_KEY = 'tw.lang';
-const i18n = new I18n(pickLanguage(localStorage.getItem(LANG_KEY), navigator.languages ?? [navigator.language]));
+const browserLanguages = navigator.languages ?? [navigator.language];
+const i18n = new I18n(pickLanguage(localStorage.getItem(LANG_KEY), browserLanguages), browserLanguages);
+document.documentElement.lang = i18n.lang;
 const session = new Session();
 const outbox = new Outbox();
 const api = new Api(session, outbox);
@@ -80,7 +82,10 @@ async function render(): Promise<void> {
 }
 
 addEventListener('popstate', () => void render());
-i18n.onChange(() => void render());
+i18n.onChange(() => {
+  document.documentElement.lang = i18n.lang;
+  void render();
+});
 session.onChange(() => {
   // A new user must not see the previous user's cached graph or data.
   twins.stop();

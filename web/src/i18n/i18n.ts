@@ -34,8 +34,13 @@ export class I18n {
   private listeners = new Set<() => void>();
   private numberFmt!: Intl.NumberFormat;
 
+  /**
+   * `browserLanguages`: navigator.languages, so formats keep the user's region (es-MX stays es-MX).
+   * Passed in rather than read here, so this file runs outside a browser (tests).
+   */
   constructor(
     private current: Lang,
+    private readonly browserLanguages: readonly string[] = [],
     private readonly timeZone?: string,
   ) {
     this.rebuild();
@@ -45,10 +50,9 @@ export class I18n {
     return this.current;
   }
 
-  /** The BCP 47 locale used for formats: the browser's own when it speaks this language (es-MX stays es-MX). */
+  /** The BCP 47 locale used for formats: the browser's own when it speaks this language. */
   get locale(): string {
-    const nav = typeof navigator === 'undefined' ? [] : navigator.languages ?? [];
-    return nav.find((l) => l.toLowerCase().split('-')[0] === this.current) ?? (this.current === 'es' ? 'es-ES' : 'en-GB');
+    return this.browserLanguages.find((l) => l.toLowerCase().split('-')[0] === this.current) ?? (this.current === 'es' ? 'es-ES' : 'en-GB');
   }
 
   set(lang: Lang): void {
@@ -99,6 +103,5 @@ export class I18n {
 
   private rebuild(): void {
     this.numberFmt = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 2 });
-    if (typeof document !== 'undefined') document.documentElement.lang = this.current;
   }
 }

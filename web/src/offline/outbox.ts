@@ -15,11 +15,22 @@ export interface QueuedRequest {
 
 const KEY = 'tw.outbox';
 
+/** The part of Web Storage the outbox uses (localStorage in the browser, a map in tests). */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+function browserStorage(): KeyValueStore {
+  return (globalThis as unknown as { localStorage: KeyValueStore }).localStorage;
+}
+
 export class Outbox {
   private flushing = false;
   private listeners = new Set<(pending: readonly QueuedRequest[], failed?: { request: QueuedRequest; error: unknown }) => void>();
 
-  constructor(private readonly storage: Storage = localStorage) {}
+  constructor(private readonly storage: KeyValueStore = browserStorage()) {}
 
   pending(): QueuedRequest[] {
     try {
