@@ -8,6 +8,9 @@ import { PostgresStorage, type PostgresStorageOptions } from './postgres/postgre
 import type { StorageAdapter } from './port.js';
 
 export type { StorageAdapter, StoredDocument, WriteOp, WriteResult, ListOptions, TimePoint, PointQuery } from './port.js';
+export type { TextPoint, AggregateQuery, AggregateRow, AggregateBuckets, AggregateFunction, EdgeQuery, PointRange, ArchivePage, ArchiveTarget, ArchiveCounts } from './port-series.js';
+export { AGGREGATE_FUNCTIONS } from './port-series.js';
+export { SERIES_LIMITS } from './validate-series.js';
 export { COLLECTIONS, isCollectionName, type CollectionName } from './collections.js';
 export { StorageErrors } from './errors.js';
 export { LIMITS as STORAGE_LIMITS } from './validate.js';

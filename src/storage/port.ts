@@ -12,6 +12,7 @@
  * Input rules (ids, bodies, limits) are the same for every adapter: see validate.ts and docs/storage.md.
  */
 import type { CollectionName } from './collections.js';
+import type { AggregateQuery, AggregateRow, ArchiveCounts, ArchiveTarget, EdgeQuery, PointRange, TextPoint } from './port-series.js';
 
 export interface StoredDocument<T = unknown> {
   readonly id: string;
@@ -85,4 +86,24 @@ export interface StorageAdapter {
   appendPoints(points: readonly TimePoint[]): Promise<void>;
   /** Ordered by time, then arrival. */
   readPoints(query: PointQuery): Promise<TimePoint[]>;
+
+  // Time series beyond append/read (port-series.ts; added for the history context).
+  /** Like appendPoints, for string values (all-or-nothing, duplicates kept). */
+  appendTextPoints(points: readonly TextPoint[]): Promise<void>;
+  /** Like readPoints. */
+  readTextPoints(query: PointQuery): Promise<TextPoint[]>;
+  /** Per-bucket aggregates computed in the database; only non-empty buckets, ordered by series then bucket. */
+  aggregatePoints(query: AggregateQuery): Promise<AggregateRow[]>;
+  /** At most one point per series: the neighbour of `at` on the given side (ties: latest arrival before, earliest after). */
+  edgePoints(query: EdgeQuery): Promise<TimePoint[]>;
+  edgeTextPoints(query: EdgeQuery): Promise<TextPoint[]>;
+  /** Deletes points and text points in the range; returns how many of each. */
+  deletePoints(range: PointRange): Promise<{ points: number; textPoints: number }>;
+  /**
+   * Moves every point and text point in [from, to) to Parquet files: writes them (itself, or through
+   * target.writePages), calls target.finish, then deletes exactly the rows written, in one
+   * transaction (rows appended meanwhile stay). All-or-nothing unless the process dies between
+   * finish and the commit, when the rows are in both places (the caller recovers with deletePoints).
+   */
+  archivePoints(range: { from: Date; to: Date }, target: ArchiveTarget): Promise<ArchiveCounts>;
 }

@@ -35,7 +35,7 @@ export const LIMITS = {
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
-function invalid(field: string, reason: string, extra: Record<string, unknown> = {}): Error {
+export function invalid(field: string, reason: string, extra: Record<string, unknown> = {}): Error {
   return StorageErrors.create('invalid_input', `${field}: ${reason}`, { field, reason, ...extra });
 }
 
@@ -46,7 +46,7 @@ export function checkCollection(collection: string): CollectionName {
   return collection;
 }
 
-function checkText(value: unknown, field: string, what: string): string {
+export function checkText(value: unknown, field: string, what: string): string {
   if (typeof value !== 'string') throw invalid(field, `${what} must be a string`);
   if (value.length === 0) throw invalid(field, `${what} must not be empty`);
   if (value.includes('\u0000')) throw invalid(field, `${what} must not contain U+0000`);
@@ -191,7 +191,7 @@ export function checkPageSize(pageSize: number | undefined): number {
   return checkLimit(pageSize, 'pageSize', LIMITS.defaultPageSize, LIMITS.maxListLimit);
 }
 
-function checkTime(value: unknown, field: string): Date {
+export function checkTime(value: unknown, field: string): Date {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw invalid(field, 'must be a valid Date');
   const ms = value.getTime();
   if (ms < MIN_TIME_MS || ms > LIMITS.maxTimeMs) throw invalid(field, 'must lie in the years 1 to 9999');

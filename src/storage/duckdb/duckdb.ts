@@ -25,6 +25,9 @@ import { checkCollection, checkId, checkIdList, checkListOptions, checkOps, chec
 import { applyDuckDbMigrations, readApplied } from './migrations.js';
 import { canonicalPath, openInstance, releaseFile, unavailable } from './open.js';
 import { DuckDbWriter, tz } from './writer.js';
+import type { AggregateQuery, AggregateRow, ArchiveCounts, ArchiveTarget, EdgeQuery, PointRange, TextPoint } from '../port-series.js';
+import { checkAggregateQuery, checkEdgeQuery, checkRange, checkTextPoints } from '../validate-series.js';
+import * as series from './series.js';
 
 export interface DuckDbStorageOptions {
   /** The database file; its directory is created if missing. */
@@ -54,6 +57,8 @@ export class DuckDbStorage implements StorageAdapter {
   private opening: Promise<void> | undefined;
   private readonly writes = new SerialQueue();
   private readonly reads = new SerialQueue();
+  /** Archive runs on their own connections; close() waits for them. */
+  private readonly background = new Set<Promise<unknown>>();
   private file: string;
 
   constructor(private readonly options: DuckDbStorageOptions) {
@@ -93,7 +98,7 @@ export class DuckDbStorage implements StorageAdapter {
     if (s === undefined || this.closing) return;
     // New calls fail fast from here on; calls already queued still finish against the open file.
     this.closing = true;
-    await Promise.all([this.writes.drain(), this.reads.drain()]);
+    await Promise.all([this.writes.drain(), this.reads.drain(), Promise.allSettled([...this.background])]);
     this.session = undefined;
     this.opening = undefined;
     this.closing = false;
@@ -223,5 +228,54 @@ export class DuckDbStorage implements StorageAdapter {
       const rows = await this.query(conn, sql, [series, tz(from), tz(to), limit], [VARCHAR, TIMESTAMPTZ, TIMESTAMPTZ, DOUBLE]);
       return rows.map((r) => ({ series, time: fromTz(r[0] as DuckDBValue), arrival: fromTz(r[1] as DuckDBValue), value: r[2] as number }));
     });
+  }
+
+  async appendTextPoints(points: readonly TextPoint[]): Promise<void> {
+    checkTextPoints(points);
+    const { writeConn } = this.live();
+    if (points.length === 0) return;
+    await this.writes.run(() => this.guard('appendTextPoints', () => series.appendTextPoints(writeConn, points)));
+  }
+
+  async readTextPoints(query: PointQuery): Promise<TextPoint[]> {
+    const { series: name, from, to, limit } = checkPointQuery(query);
+    return this.read('readTextPoints', (conn) => series.readTextPoints(conn, name, from, to, limit));
+  }
+
+  async aggregatePoints(query: AggregateQuery): Promise<AggregateRow[]> {
+    const q = checkAggregateQuery(query);
+    return this.read('aggregatePoints', (conn) => series.aggregate(conn, q));
+  }
+
+  async edgePoints(query: EdgeQuery): Promise<TimePoint[]> {
+    const q = checkEdgeQuery(query);
+    return this.read('edgePoints', async (conn) => series.edgeRows(await series.edge(conn, 'points', q)));
+  }
+
+  async edgeTextPoints(query: EdgeQuery): Promise<TextPoint[]> {
+    const q = checkEdgeQuery(query);
+    return this.read('edgeTextPoints', async (conn) => series.edgeTextRows(await series.edge(conn, 'text_points', q)));
+  }
+
+  async deletePoints(range: PointRange): Promise<{ points: number; textPoints: number }> {
+    const r = checkRange(range);
+    const { writeConn } = this.live();
+    return this.writes.run(() => this.guard('deletePoints', () => series.deleteRange(writeConn, r)));
+  }
+
+  async archivePoints(range: { from: Date; to: Date }, target: ArchiveTarget): Promise<ArchiveCounts> {
+    const r = checkRange(range);
+    const { instance } = this.live();
+    const task = this.guard('archivePoints', async () => {
+      const conn = await instance.connect();
+      try {
+        return await series.archive(conn, r, target);
+      } finally {
+        conn.closeSync();
+      }
+    });
+    this.background.add(task);
+    void task.finally(() => this.background.delete(task)).catch(() => undefined);
+    return task;
   }
 }

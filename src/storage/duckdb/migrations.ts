@@ -31,6 +31,16 @@ export const DUCKDB_MIGRATIONS: readonly DuckDbMigration[] = [
     // min/max (zonemaps), which works because points mostly arrive in time order.
     statements: ['CREATE TABLE points (series VARCHAR NOT NULL, time TIMESTAMPTZ NOT NULL, arrival TIMESTAMPTZ NOT NULL, value DOUBLE NOT NULL)'],
   },
+  {
+    version: 3,
+    name: 'history: text points, series catalogue, alerts',
+    // String-valued signals (machine state, reasons) beside the numeric points, same layout and no index
+    // for the same reason; and the collections of the history and alerts contexts.
+    statements: [
+      'CREATE TABLE text_points (series VARCHAR NOT NULL, time TIMESTAMPTZ NOT NULL, arrival TIMESTAMPTZ NOT NULL, text VARCHAR NOT NULL)',
+      ...['series', 'alerts', 'alert_rules'].map((c) => `CREATE TABLE "${c}" (id VARCHAR PRIMARY KEY, version BIGINT NOT NULL, body JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`),
+    ],
+  },
 ];
 
 export async function applyDuckDbMigrations(conn: DuckDBConnection, file: string, migrations = DUCKDB_MIGRATIONS): Promise<number[]> {

@@ -8,6 +8,8 @@ import { notOpen } from '../errors.js';
 import { planBatch } from '../plan.js';
 import type { ListOptions, PointQuery, StorageAdapter, StoredDocument, TimePoint, WriteOp, WriteResult } from '../port.js';
 import { scanPages } from '../paging.js';
+import type { AggregateQuery, AggregateRow, ArchiveCounts, ArchiveTarget, EdgeQuery, PointRange, TextPoint } from '../port-series.js';
+import { MemorySeriesTables } from './series.js';
 import { checkCollection, checkId, checkIdList, checkListOptions, checkOps, checkPointQuery, checkPoints, compareIds } from '../validate.js';
 
 interface Row {
@@ -25,6 +27,7 @@ export class MemoryStorage implements StorageAdapter {
   private isOpen = false;
   private readonly docs = new Map<CollectionName, Map<string, Row>>();
   private readonly points = new Map<string, TimePoint[]>();
+  private readonly series = new MemorySeriesTables(() => [...this.points.values()].flat());
 
   async open(): Promise<void> {
     this.isOpen = true;
@@ -124,5 +127,42 @@ export class MemoryStorage implements StorageAdapter {
       .sort((a, b) => a.time.getTime() - b.time.getTime() || a.arrival.getTime() - b.arrival.getTime())
       .slice(0, limit)
       .map((p) => ({ series: p.series, time: new Date(p.time), arrival: new Date(p.arrival), value: p.value }));
+  }
+
+  async appendTextPoints(points: readonly TextPoint[]): Promise<void> {
+    this.ensureOpen();
+    this.series.appendText(points);
+  }
+
+  async readTextPoints(query: PointQuery): Promise<TextPoint[]> {
+    this.ensureOpen();
+    return this.series.readText(query);
+  }
+
+  async aggregatePoints(query: AggregateQuery): Promise<AggregateRow[]> {
+    this.ensureOpen();
+    return this.series.aggregate(query);
+  }
+
+  async edgePoints(query: EdgeQuery): Promise<TimePoint[]> {
+    this.ensureOpen();
+    return this.series.edge([...this.points.values()].flat(), query);
+  }
+
+  async edgeTextPoints(query: EdgeQuery): Promise<TextPoint[]> {
+    this.ensureOpen();
+    return this.series.edge(this.series.text, query);
+  }
+
+  async deletePoints(range: PointRange): Promise<{ points: number; textPoints: number }> {
+    this.ensureOpen();
+    let points = 0;
+    for (const list of this.points.values()) points += MemorySeriesTables.remove(list, range);
+    return { points, textPoints: MemorySeriesTables.remove(this.series.text, range) };
+  }
+
+  async archivePoints(range: { from: Date; to: Date }, target: ArchiveTarget): Promise<ArchiveCounts> {
+    this.ensureOpen();
+    return MemorySeriesTables.archive([...this.points.values()], this.series.text, range, target);
   }
 }

@@ -54,6 +54,19 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       return `time-series points (plain table: ${layout.reason})`;
     },
   },
+  {
+    version: 3,
+    name: 'history: text points, series catalogue, alerts',
+    async run({ q, client }) {
+      // Text points stay a plain table even next to a hypertable: they are few (state changes, not samples).
+      await client.query(`CREATE TABLE ${q}.text_points (series text COLLATE "C" NOT NULL, "time" timestamptz NOT NULL, arrival timestamptz NOT NULL, text text NOT NULL)`);
+      await client.query(`CREATE INDEX text_points_series_time ON ${q}.text_points (series, "time")`);
+      for (const c of ['series', 'alerts', 'alert_rules']) {
+        await client.query(`CREATE TABLE ${q}."${c}" (id text COLLATE "C" PRIMARY KEY, version bigint NOT NULL, body jsonb NOT NULL, updated_at timestamptz NOT NULL)`);
+      }
+      return 'history: text points, series catalogue, alerts';
+    },
+  },
 ];
 
 async function choosePointsLayout({ client, timescale }: MigrationContext): Promise<PointsLayout> {

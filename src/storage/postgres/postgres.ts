@@ -11,6 +11,9 @@ import type { ListOptions, PointQuery, StorageAdapter, StoredDocument, TimePoint
 import { checkCollection, checkId, checkIdList, checkListOptions, checkOps, checkPointQuery, checkPoints, prefixUpperBound, type CheckedOp } from '../validate.js';
 import { applyPgMigrations, readAppliedPg } from './migrations.js';
 import { classifyPgError, redactUrl } from './pg-errors.js';
+import type { AggregateQuery, AggregateRow, ArchiveCounts, ArchiveTarget, EdgeQuery, PointRange, TextPoint } from '../port-series.js';
+import { checkAggregateQuery, checkEdgeQuery, checkRange, checkTextPoints } from '../validate-series.js';
+import * as series from './series.js';
 
 export interface PostgresStorageOptions {
   /** postgres://user:password@host:port/database */
@@ -116,13 +119,13 @@ export class PostgresStorage implements StorageAdapter {
   }
 
   /** A transaction on one pooled client, retried whole after a deadlock or serialization failure. */
-  private transaction<T>(operation: string, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private transaction<T>(operation: string, body: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     return this.run(operation, async (pool) => {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
         let broken = false;
         try {
-          await client.query('BEGIN');
+          await client.query(begin);
           const result = await body(client);
           await client.query('COMMIT');
           return result;
@@ -260,5 +263,42 @@ export class PostgresStorage implements StorageAdapter {
       );
       return res.rows.map((r) => ({ series, time: r.time, arrival: r.arrival, value: r.value }));
     });
+  }
+
+  async appendTextPoints(points: readonly TextPoint[]): Promise<void> {
+    checkTextPoints(points);
+    if (points.length === 0) return;
+    await this.transaction('appendTextPoints', (client) => series.appendTextPoints(client, this.q, points));
+  }
+
+  async readTextPoints(query: PointQuery): Promise<TextPoint[]> {
+    const { series: name, from, to, limit } = checkPointQuery(query);
+    return this.run('readTextPoints', (pool) => series.readTextPoints(pool, this.q, name, from, to, limit));
+  }
+
+  async aggregatePoints(query: AggregateQuery): Promise<AggregateRow[]> {
+    const q = checkAggregateQuery(query);
+    return this.run('aggregatePoints', (pool) => series.aggregate(pool, this.q, q));
+  }
+
+  async edgePoints(query: EdgeQuery): Promise<TimePoint[]> {
+    const q = checkEdgeQuery(query);
+    return this.run('edgePoints', async (pool) => (await series.edge(pool, this.q, 'points', q)).map(series.toPoint));
+  }
+
+  async edgeTextPoints(query: EdgeQuery): Promise<TextPoint[]> {
+    const q = checkEdgeQuery(query);
+    return this.run('edgeTextPoints', async (pool) => (await series.edge(pool, this.q, 'text_points', q)).map(series.toTextPoint));
+  }
+
+  async deletePoints(range: PointRange): Promise<{ points: number; textPoints: number }> {
+    const r = checkRange(range);
+    return this.transaction('deletePoints', (client) => series.deleteRange(client, this.q, r));
+  }
+
+  async archivePoints(range: { from: Date; to: Date }, target: ArchiveTarget): Promise<ArchiveCounts> {
+    const r = checkRange(range);
+    // REPEATABLE READ: the cursor and the DELETE see one snapshot, so rows committed meanwhile stay.
+    return this.transaction('archivePoints', (client) => series.archive(client, this.q, r, target), 'BEGIN ISOLATION LEVEL REPEATABLE READ');
   }
 }

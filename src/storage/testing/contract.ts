@@ -12,6 +12,10 @@ import { definePointTests } from './contract-points.js';
 import { defineDurabilityTests } from './contract-durability.js';
 import { rejectsWith, TRICKY_BODY, largeBody, type ContractTarget, type ContractStore } from './helpers.js';
 import { COLLECTIONS } from '../collections.js';
+import { defineSeriesTests } from './contract-series.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export type { ContractTarget, ContractStore } from './helpers.js';
 
@@ -26,8 +30,11 @@ export function runStorageContract(name: string, target: ContractTarget): void {
   };
 
   describe(`storage contract: ${name}`, () => {
+    const files = mkdtempSync(join(tmpdir(), 'twinworks-contract-files-'));
+    let fileCount = 0;
     after(async () => {
       await target.teardown?.();
+      rmSync(files, { recursive: true, force: true });
     });
 
     test('put creates at version 1, later puts increment, get returns the body', async (t) => {
@@ -142,6 +149,7 @@ export function runStorageContract(name: string, target: ContractTarget): void {
     defineBatchTests(fresh);
     defineListTests(fresh);
     definePointTests(fresh);
+    defineSeriesTests(fresh, (name) => join(files, `${fileCount++}-${name}`));
     defineDurabilityTests(fresh, target);
   });
 }
