@@ -29,6 +29,8 @@ import { DeviceProtocol } from './mqtt/device-protocol.js';
 import { MethodInvoker } from './methods/invoker.js';
 import { C2dQueue } from './c2d/queue.js';
 import { HubOperations } from './service/operations.js';
+import { iothubRestModule } from './http/iothub-api.js';
+import { platformHubModule } from './http/platform-api.js';
 
 export interface DeviceHubOptions {
   readonly store: StorageAdapter;
@@ -175,7 +177,7 @@ export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub>
     ingestor,
     broker,
     parts,
-    apiModules: [],
+    apiModules: [iothubRestModule(parts), platformHubModule(parts)],
     listen: (o) => broker.listen(o),
     connectionString: (policy = 'iothubowner', hostName = options.hostName) => policies.connectionString(policy, hostName),
     attachDps(d) {

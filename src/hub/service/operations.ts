@@ -35,12 +35,12 @@ export class HubOperations {
     return this.registry.list(options);
   }
 
-  /** IoT Hub `PUT /devices/{id}`: creates when absent and no If-Match is given, else replaces. */
+  /**
+   * IoT Hub `PUT /devices/{id}`: without If-Match it creates (hub.device_exists when the id is taken);
+   * with If-Match (`*` or the identity etag) it replaces.
+   */
   async putDevice(input: DeviceInput, ifMatch?: string): Promise<{ device: DeviceRecord; created: boolean }> {
-    if (!ifMatch) {
-      const existing = await this.registry.read(input.deviceId);
-      if (!existing) return { device: await this.registry.create(input), created: true };
-    }
+    if (!ifMatch) return { device: await this.registry.create(input), created: true };
     const device = await this.registry.replace(input, ifMatch);
     this.afterIdentityChange(device);
     return { device, created: false };

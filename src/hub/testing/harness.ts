@@ -13,6 +13,8 @@ import { parseHubConfig, type HubConfigInput } from '../config.js';
 import { createDeviceHub, type DeviceHub } from '../index.js';
 import type { TwinUpdater } from '../twins/port.js';
 import type { BrokerPorts } from '../broker.js';
+import { createApiServer, type ApiServer } from '../../api/index.js';
+import { createAuthService, type AuthService } from '../../auth/index.js';
 
 export interface TestHub {
   readonly hub: DeviceHub;
@@ -24,10 +26,12 @@ export interface TestHub {
   readonly ca: string;
   readonly tls: { cert: string; key: string };
   readonly dataDir: string;
+  /** With `api: true`: the platform API server carrying the hub's modules. */
+  readonly api?: { readonly server: ApiServer; readonly auth: AuthService; readonly httpPort: number; readonly httpsPort: number };
   close(): Promise<void>;
 }
 
-export async function startTestHub(options: { config?: HubConfigInput; twins?: TwinUpdater; store?: StorageAdapter; logger?: Logger; hostName?: string } = {}): Promise<TestHub> {
+export async function startTestHub(options: { config?: HubConfigInput; twins?: TwinUpdater; store?: StorageAdapter; logger?: Logger; hostName?: string; api?: boolean } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twinworks-hub-'));
   const logger = options.logger ?? silentLogger();
   const store = options.store ?? createMemoryStorage();
@@ -45,8 +49,17 @@ export async function startTestHub(options: { config?: HubConfigInput; twins?: T
     config: parseHubConfig(options.config ?? {}),
     ...(options.twins ? { twins: options.twins } : {}),
   });
+  let api: TestHub['api'];
+  if (options.api) {
+    const auth = await createAuthService(store);
+    await auth.ensureFirstAdmin('admin-password-123');
+    const server = await createApiServer({ logger, metrics, auth, readinessChecks: [] }, { tls, modules: hub.apiModules });
+    const p = await server.listen({ host: '127.0.0.1', httpPort: 0, httpsPort: 0 });
+    api = { server, auth, httpPort: p.httpPort, httpsPort: p.httpsPort! };
+  }
   const bound = await hub.listen({ host: '127.0.0.1', port: 0, tlsPort: 0, wsPort: 0 });
   return {
+    ...(api ? { api } : {}),
     hub,
     store,
     bus,
@@ -56,6 +69,7 @@ export async function startTestHub(options: { config?: HubConfigInput; twins?: T
     tls: { cert: tls.cert, key: tls.key },
     dataDir,
     async close() {
+      await api?.server.close();
       await hub.close();
       await bus.close();
       await store.close();
