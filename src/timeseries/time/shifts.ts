@@ -106,12 +106,14 @@ export class ShiftCalendar {
       const startMin = minutesOfDay(s.start, `shifts[${i}].start`);
       if (!(s.hours > 0 && s.hours <= 24)) throw bad(`shifts[${i}].hours`, 'must be in (0, 24]');
       const minutes = Math.round(s.hours * 60);
-      const days = new Set((s.days ?? WEEKDAYS).map((d, k) => {
-        const n = WEEKDAYS.indexOf(d);
+      const dayNames: readonly string[] = s.days ?? WEEKDAYS;
+      const days = new Set(dayNames.map((d, k) => {
+        const n = (WEEKDAYS as readonly string[]).indexOf(d);
         if (n < 0) throw bad(`shifts[${i}].days[${k}]`, `unknown day '${d}' (use ${WEEKDAYS.join(', ')})`);
         return n + 1;
       }));
-      const breaks = (s.breaks ?? []).map((b, k) => {
+      const breakList: readonly BreakConfig[] = s.breaks ?? [];
+      const breaks = breakList.map((b, k) => {
         const at = minutesOfDay(b.start, `shifts[${i}].breaks[${k}].start`);
         // A break clock time before the shift's start belongs to the next day (night shifts).
         const offsetMin = (at - startMin + 1440) % 1440;
