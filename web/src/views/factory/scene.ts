@@ -50,6 +50,8 @@ export interface SceneInfo {
   readonly machines: number;
   readonly drawCalls: number;
   readonly frames: number;
+  /** Smoothed main-thread milliseconds per frame (animation + render submission). */
+  readonly frameCpuMs: number;
   colorOf(id: string): string | undefined;
   stateOf(id: string): MachineState | undefined;
   severityOf(id: string): Severity | undefined;
@@ -65,10 +67,13 @@ export class FactoryScene {
   private readonly groups = new Map<MachineKind, KindGroup>();
   private readonly slots = new Map<string, Slot>();
   private readonly running = new Set<Slot>();
+  /** Machines whose worst alert is critical, kept as an array for the frame loop. */
+  private critical: Slot[] = [];
   private markers: InstancedMesh | undefined;
   private readonly markerIds: string[] = [];
   private frameHandle = 0;
   private frames = 0;
+  private frameCpuMs = 0;
   private disposed = false;
   private readonly resizeObserver: ResizeObserver;
   // scratch objects for the frame loop (no allocation per frame)
@@ -173,6 +178,9 @@ export class FactoryScene {
   setSeverity(id: string, severity: Severity | undefined): void {
     const slot = this.slots.get(id);
     if (!slot || !this.markers) return;
+    if ((slot.severity === 'critical') !== (severity === 'critical')) {
+      this.critical = severity === 'critical' ? [...this.critical, slot] : this.critical.filter((s) => s !== slot);
+    }
     slot.severity = severity;
     const base = slot.group.base[slot.index]!;
     this.v.setFromMatrixPosition(base);
@@ -196,10 +204,13 @@ export class FactoryScene {
       if (this.disposed) return;
       this.frameHandle = requestAnimationFrame(loop);
       if (document.hidden) return;
+      const start = performance.now();
       this.animate(t / 1000);
       this.controls.update();
       this.renderer.render(this.scene, this.camera);
       this.frames++;
+      // Main-thread time per frame, smoothed (what the frame loop costs the page, bench/web.ts).
+      this.frameCpuMs += (performance.now() - start - this.frameCpuMs) * 0.05;
     };
     this.frameHandle = requestAnimationFrame(loop);
   }
@@ -216,6 +227,9 @@ export class FactoryScene {
       },
       get frames() {
         return self.frames;
+      },
+      get frameCpuMs() {
+        return self.frameCpuMs;
       },
       colorOf: (id) => {
         const slot = this.slots.get(id);
@@ -247,25 +261,28 @@ export class FactoryScene {
 
   /** Moves the animated part of every running machine (matrices reused, nothing allocated). */
   private animate(t: number): void {
+    // Index loops: a for-of over the parts would allocate an iterator per machine per frame.
     for (const slot of this.running) {
-      for (const { spec, mesh } of slot.group.parts) {
+      const parts = slot.group.parts;
+      for (let i = 0; i < parts.length; i++) {
+        const { spec, mesh } = parts[i]!;
         if (spec.motion === 'none') continue;
         this.pose(spec, slot, t);
         mesh.setMatrixAt(slot.index, this.m);
         mesh.instanceMatrix.needsUpdate = true;
       }
     }
-    if (this.markers) {
-      // Critical markers bob so they draw the eye (motion, not only colour).
-      for (const slot of this.slots.values()) {
-        if (slot.severity !== 'critical') continue;
-        this.v.setFromMatrixPosition(slot.group.base[slot.index]!);
-        this.e.set(0, t * 2, 0);
-        this.q.setFromEuler(this.e);
-        this.m.compose(this.v.setY(3 + Math.sin(t * 4 + slot.phase) * 0.25), this.q, this.s.set(1, 1, 1));
-        this.markers.setMatrixAt(slot.marker, this.m);
-        this.markers.instanceMatrix.needsUpdate = true;
-      }
+    const markers = this.markers;
+    if (!markers) return;
+    // Critical markers bob so they draw the eye (motion, not only colour).
+    for (let i = 0; i < this.critical.length; i++) {
+      const slot = this.critical[i]!;
+      this.v.setFromMatrixPosition(slot.group.base[slot.index]!);
+      this.e.set(0, t * 2, 0);
+      this.q.setFromEuler(this.e);
+      this.m.compose(this.v.setY(3 + Math.sin(t * 4 + slot.phase) * 0.25), this.q, this.s.set(1, 1, 1));
+      markers.setMatrixAt(slot.marker, this.m);
+      markers.instanceMatrix.needsUpdate = true;
     }
   }
 
@@ -352,6 +369,7 @@ export class FactoryScene {
     this.groups.clear();
     this.slots.clear();
     this.running.clear();
+    this.critical = [];
     this.markerIds.length = 0;
     this.markers = undefined;
   }
