@@ -26,7 +26,15 @@ export class MetadataEntries {
   }
 }
 
-/** ISO 8601 / RFC 3339 UTC with milliseconds, e.g. 2026-01-31T12:00:00.000Z. */
+let lastMs = NaN;
+let lastIso = '';
+
+/** ISO 8601 / RFC 3339 UTC with milliseconds, e.g. 2026-01-31T12:00:00.000Z (formatted once per millisecond). */
 export function isoNow(clock: () => number = Date.now): string {
-  return new Date(clock()).toISOString();
+  const ms = clock();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
