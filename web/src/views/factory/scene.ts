@@ -102,6 +102,9 @@ export class FactoryScene {
     this.controls.enableDamping = true;
     this.controls.maxPolarAngle = Math.PI * 0.48;
     this.controls.screenSpacePanning = false;
+    // Arrow keys pan when the canvas has focus (the machine list is the keyboard way to pick).
+    canvas.tabIndex = 0;
+    this.controls.listenToKeyEvents(canvas);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas.parentElement ?? canvas);
     this.installPicking();
@@ -322,7 +325,8 @@ export class FactoryScene {
   }
 
   private frame(layout: PlantLayout): void {
-    const span = Math.max(layout.halfWidth, layout.halfDepth, 6);
+    // A narrow (portrait) screen needs the camera further back to fit the plant's width.
+    const span = Math.max(layout.halfWidth, layout.halfDepth, 6) * Math.max(1, 1.4 / this.camera.aspect);
     this.camera.position.set(span * 0.25, span * 1.35, span * 1.9);
     this.controls.target.set(0, 0, 0);
     this.camera.far = span * 20;
