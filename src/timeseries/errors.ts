@@ -13,6 +13,8 @@ export const TimeSeriesErrors = defineErrors('timeseries', {
   too_many_series: { kind: 'too_large', title: 'Too many series' },
   /** details: { zone }: not an IANA time zone name nor a fixed offset like +05:30. */
   unknown_zone: { kind: 'invalid', title: 'Unknown time zone' },
+  /** details: { series, limit }: a query would read more raw points than it may hold in memory. */
+  too_many_points: { kind: 'too_large', title: 'Too many points' },
   /** details: { selector }: the selector matched no stored series. */
   series_not_found: { kind: 'not_found', title: 'No such series' },
   /** details: { reason }: a selector needs the twin graph but none is wired. */

@@ -12,10 +12,13 @@
 export type Fill = 'none' | 'null' | 'previous' | 'linear' | { readonly value: number };
 
 export interface FillableRow {
-  readonly start: number;
+  /** ms, or an RFC 3339 time. */
+  readonly start: number | string;
   readonly count: number;
   readonly values: Record<string, number | null>;
 }
+
+const pos = (r: FillableRow) => (typeof r.start === 'string' ? Date.parse(r.start) : r.start);
 
 export function fillGaps<R extends FillableRow>(rows: readonly R[], fill: Fill): R[] {
   if (fill === 'none') return rows.filter((r) => r.count > 0 || Object.values(r.values).some((v) => v !== null));
@@ -37,7 +40,7 @@ export function fillGaps<R extends FillableRow>(rows: readonly R[], fill: Fill):
           const v0 = p.values[f] as number;
           for (let k = prev + 1; k < i; k++) {
             const q = out[k] as R;
-            q.values[f] = v0 + ((v - v0) * (q.start - p.start)) / (r.start - p.start);
+            q.values[f] = v0 + ((v - v0) * (pos(q) - pos(p))) / (pos(r) - pos(p));
           }
         }
         prev = i;
