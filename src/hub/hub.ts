@@ -31,6 +31,8 @@ import { C2dQueue } from './c2d/queue.js';
 import { HubOperations } from './service/operations.js';
 import { iothubRestModule } from './http/iothub-api.js';
 import { platformHubModule } from './http/platform-api.js';
+import { EnrollmentStore } from './dps/enrollments.js';
+import { DpsService } from './dps/service.js';
 
 export interface DeviceHubOptions {
   readonly store: StorageAdapter;
@@ -59,6 +61,8 @@ export interface HubParts {
   readonly ingestor: Ingestor;
   readonly sessions: SessionTable;
   readonly hostNames: readonly string[];
+  readonly enrollments: EnrollmentStore;
+  readonly dps: DpsService;
 }
 
 export interface DeviceHub {
@@ -143,7 +147,9 @@ export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub>
   const operations = new HubOperations(registry, sessions, methods, c2d, log);
   const devices = new DeviceAuthenticator(registry, policies);
   const protocol = new DeviceProtocol(registry, methods, log);
-  let dps: DpsFront | undefined;
+  const enrollments = new EnrollmentStore(store);
+  const dpsService = new DpsService({ idScope: config.idScope, enrollments, registry, twins: options.twins, logger: log, metrics: hubMetrics });
+  let dps: DpsFront | undefined = dpsService;
   const front = createFront({
     logger: options.logger,
     metrics: hubMetrics,
@@ -167,7 +173,7 @@ export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub>
   const activityTimer = setInterval(() => void registry.flushActivity().catch((err: unknown) => log.warn({ err }, 'could not record device activity')), 10_000);
   activityTimer.unref();
 
-  const parts: HubParts = { options, config, hubMetrics, registry, policies, devices, operations, ingestor, sessions, hostNames };
+  const parts: HubParts = { options, config, hubMetrics, registry, policies, devices, operations, ingestor, sessions, hostNames, enrollments, dps: dpsService };
   let closed = false;
   return {
     config,

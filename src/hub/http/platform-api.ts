@@ -10,6 +10,7 @@ import { HubErrors } from '../errors.js';
 import type { HubParts } from '../hub.js';
 import { deviceView, type DeviceInput, type DeviceRecord } from '../registry/device.js';
 import { readServiceTwinBody, twinView } from '../registry/twin.js';
+import type { EnrollmentInput } from '../dps/enrollments.js';
 
 interface IdParams {
   id: string;
@@ -102,6 +103,34 @@ export function platformHubModule(parts: HubParts): ApiModule {
           r.get<{ Querystring: { policy?: string } }>('/connection-string', { config: { permission: 'devices.manage' }, schema: { summary: 'A service connection string for a shared access policy', tags } }, async (request) => ({
             connectionString: policies.connectionString(request.query.policy ?? 'iothubowner', parts.options.hostName),
           }));
+          const { enrollments } = parts;
+          r.get('/enrollments', { config: { permission: 'devices.manage' }, schema: { summary: 'DPS individual enrollments', tags } }, async () => ({ value: await enrollments.listIndividual() }));
+          r.get('/enrollment-groups', { config: { permission: 'devices.manage' }, schema: { summary: 'DPS enrollment groups', tags } }, async () => ({ value: await enrollments.listGroups() }));
+          r.put<{ Params: IdParams }>('/enrollments/:id', { config: { permission: 'devices.manage' }, schema: { summary: 'Create or replace an individual enrollment', tags } }, async (request) =>
+            enrollments.putIndividual(request.params.id, (request.body ?? {}) as EnrollmentInput),
+          );
+          r.put<{ Params: IdParams }>('/enrollment-groups/:id', { config: { permission: 'devices.manage' }, schema: { summary: 'Create or replace an enrollment group', tags } }, async (request) =>
+            enrollments.putGroup(request.params.id, (request.body ?? {}) as EnrollmentInput),
+          );
+          for (const [path, kind] of [
+            ['/enrollments/:id', 'individual'],
+            ['/enrollment-groups/:id', 'group'],
+          ] as const) {
+            r.get<{ Params: IdParams }>(path, { config: { permission: 'devices.manage' }, schema: { summary: `A DPS ${kind} enrollment`, tags } }, async (request) => {
+              const e = kind === 'individual' ? await enrollments.individual(request.params.id) : await enrollments.group(request.params.id);
+              if (!e) throw HubErrors.create('enrollment_not_found', `no ${kind} enrollment '${request.params.id}'`, { id: request.params.id });
+              return e;
+            });
+            r.delete<{ Params: IdParams }>(path, { config: { permission: 'devices.manage' }, schema: { summary: `Delete a DPS ${kind} enrollment`, tags } }, async (request, reply) => {
+              await enrollments.delete(kind, request.params.id);
+              return reply.code(204).send();
+            });
+          }
+          r.get<{ Params: IdParams }>('/registrations/:id', { config: { permission: 'platform.read' }, schema: { summary: 'DPS registration state', tags } }, async (request) => {
+            const s = await enrollments.registration(request.params.id);
+            if (!s) throw HubErrors.create('enrollment_not_found', `registration '${request.params.id}' has not been provisioned`, { id: request.params.id });
+            return s;
+          });
           r.get('/policies', { config: { permission: 'devices.manage' }, schema: { summary: 'Shared access policies (names and rights)', tags } }, async () => ({
             value: policies.list().map((p) => ({ keyName: p.keyName, rights: p.rights })),
           }));

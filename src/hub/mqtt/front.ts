@@ -27,6 +27,8 @@ import type { PeerCertificate } from '../identity/authenticate.js';
 export interface DpsFront {
   readonly idScope: string;
   authenticate(registrationId: string, secret: string | undefined, certificate: PeerCertificate | undefined): Promise<{ ok: true; enrollment: DpsSession['enrollment'] } | { ok: false; reason: string; message: string }>;
+  /** Keeps what the connection authenticated with: provisioning gives the device the matching identity. */
+  remember(session: DpsSession, credentials: { secret?: string; certificate?: PeerCertificate }): void;
   request(session: DpsSession, topic: string, body: Buffer): void;
 }
 
@@ -74,7 +76,9 @@ export function createFront(deps: FrontDeps): BrokerHooks {
       if (client.id !== u.registrationId) return refuseConnect(client, 'client_id_mismatch', 'the client id must be the registration id');
       const r = await deps.dps.authenticate(u.registrationId, secret, facts.certificate);
       if (!r.ok) return refuseConnect(client, r.reason, r.message);
-      sessions.set(client, { kind: 'dps', registrationId: u.registrationId, client, enrollment: r.enrollment, outbound: new Outbound(client) });
+      const session: DpsSession = { kind: 'dps', registrationId: u.registrationId, client, enrollment: r.enrollment, outbound: new Outbound(client) };
+      sessions.set(client, session);
+      deps.dps.remember(session, { ...(secret ? { secret } : {}), ...(facts.certificate ? { certificate: facts.certificate } : {}) });
       return true;
     }
     if (u.kind === 'iothub') {
