@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -196,6 +196,25 @@ test('offline, a reload opens the cached app with the last data and says how old
     await page.screenshot({ path: join(SHOTS, 'offline.png') });
   } finally {
     await context.close();
+  }
+});
+
+test('the app is installable: manifest, service worker and icons pass Chromium’s own check', { skip }, async () => {
+  // Incognito contexts are never installable, so this one has a profile on disk.
+  const profile = mkdtempSync(join(tmpdir(), 'tw-web-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${h.url}/`);
+    await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] };
+    assert.deepEqual(installabilityErrors, []);
+    const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[] };
+    assert.deepEqual(manifest.errors, []);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 });
 
