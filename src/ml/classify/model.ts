@@ -1,7 +1,9 @@
 /**
- * Binary failure classifier for tabular machine records: gradient-boosted trees (logistic loss)
- * with the positive class up-weighted, probabilities calibrated on out-of-fold scores, and a
- * decision threshold chosen on those same out-of-fold predictions — never on data it is scored on.
+ * Binary failure classifier for tabular machine records: gradient-boosted trees (logistic loss),
+ * probabilities calibrated on out-of-fold scores, and a decision threshold chosen on those same
+ * out-of-fold predictions — never on data it is scored on. Class imbalance is handled by moving the
+ * threshold (stratified folds, F1-optimal cut on calibrated probabilities); up-weighting positives is
+ * available (`classWeight`) but measured worse on AI4I (docs/ml-prediction.md).
  *
  * Training (all inside the rows given; a cross-validation harness calls this per outer fold):
  * 1. learn the column encoding;
@@ -65,11 +67,13 @@ export const DEFAULT_CLASSIFIER_GBDT: Partial<GbdtParams> = {
   learningRate: 0.05,
   maxLeaves: 15,
   maxDepth: 6,
-  minSamplesLeaf: 10,
+  minSamplesLeaf: 3,
   lambda: 1,
   subsample: 0.8,
   colsample: 0.8,
-  maxBins: 255,
+  // Fine bins: failure boundaries in machine data are sharp thresholds (AI4I: power 3500 W,
+  // strain 11 000 min·Nm) and 255 quantile bins blur them (measured F1 0.85 vs 0.90 with 4096).
+  maxBins: 4096,
   earlyStoppingRounds: 100,
 };
 
@@ -125,7 +129,7 @@ export function trainClassifier(table: Table, labels: Uint8Array, options: Class
   const params: Partial<GbdtParams> = { ...DEFAULT_CLASSIFIER_GBDT, ...options.gbdt, objective: 'logistic' };
   const encoder = fitEncoder(table, { interactions: options.interactions });
   const x = encode(encoder, table);
-  const positiveWeight = positiveWeightOf(labels, options.classWeight ?? 'sqrt');
+  const positiveWeight = positiveWeightOf(labels, options.classWeight ?? 'none');
 
   const oof = new Float64Array(labels.length);
   const rounds: number[] = [];

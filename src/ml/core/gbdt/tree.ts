@@ -50,6 +50,20 @@ interface OpenLeaf {
   best: SplitCandidate;
 }
 
+const EMPTY = new Float64Array(0);
+const pools = new Map<number, Float64Array[]>();
+
+/** Zeroed histogram buffers of one size, kept between trees (a few per size, bounded by maxLeaves). */
+function histPool(size: number): Float64Array[] {
+  let p = pools.get(size);
+  if (p === undefined) {
+    if (pools.size > 8) pools.clear(); // many different shapes: drop old pools
+    p = [];
+    pools.set(size, p);
+  }
+  return p;
+}
+
 /** Accumulates (gradient, hessian, count) per bin for rows[start, end) over the given features. */
 export function buildHistogram(
   data: BinnedData,
@@ -94,9 +108,11 @@ export function findBestSplit(
     const last = data.offsets[f + 1]! - 1; // the last bin cannot be a split point (nothing right of it)
     let gl = 0, hl = 0, cl = 0;
     for (let b = first; b < last; b++) {
+      const c = hist[b * 3 + 2]!;
+      if (c === 0) continue; // empty bin: same cut as the previous one (most bins of small nodes)
       gl += hist[b * 3]!;
       hl += hist[b * 3 + 1]!;
-      cl += hist[b * 3 + 2]!;
+      cl += c;
       if (cl < p.minSamplesLeaf || hl < p.minHessianLeaf) continue;
       const cr = count - cl;
       if (cr < p.minSamplesLeaf) break;
@@ -140,13 +156,21 @@ export function growTree(
     splitBin.push(-1);
     return tree.feature.length - 1;
   };
+  // Histogram buffers are recycled (zeroed on release) instead of allocated per split: with
+  // thousands of bins they are megabytes each and allocation dominated the run time.
+  const pool = histPool(histSize);
+  const release = (h: Float64Array) => {
+    h.fill(0);
+    pool.push(h);
+  };
   const leafValue = (g: number, h: number) => (-g / (h + p.lambda)) * shrinkage;
   const evaluate = (leaf: Omit<OpenLeaf, 'best'>): OpenLeaf => {
     const count = leaf.end - leaf.start;
     const canSplit = leaf.depth < p.maxDepth && count >= 2 * p.minSamplesLeaf;
     const best = canSplit ? findBestSplit(data, features, leaf.hist, leaf.g, leaf.h, count, p) : { gain: -Infinity, feature: -1, bin: -1 };
-    // A leaf that cannot split no longer needs its histogram; drop it to bound memory.
-    return { ...leaf, hist: best.feature >= 0 ? leaf.hist : new Float64Array(0), best };
+    // A leaf that cannot split no longer needs its histogram: recycle it.
+    if (best.feature < 0 && leaf.hist.length === histSize) release(leaf.hist);
+    return { ...leaf, hist: best.feature >= 0 ? leaf.hist : EMPTY, best };
   };
 
   let g0 = 0, h0 = 0;
@@ -154,7 +178,7 @@ export function growTree(
     g0 += grad[rows[k]!]!;
     h0 += hess[rows[k]!]!;
   }
-  const rootHist = new Float64Array(histSize);
+  const rootHist = pool.pop() ?? new Float64Array(histSize);
   buildHistogram(data, features, rows, 0, rows.length, grad, hess, rootHist);
   const open: OpenLeaf[] = [evaluate({ node: newNode(leafValue(g0, h0)), start: 0, end: rows.length, depth: 0, g: g0, h: h0, hist: rootHist })];
   let leaves = 1;
@@ -189,11 +213,14 @@ export function growTree(
     }
     const gr = leaf.g - gl, hr = leaf.h - hl;
     const leftSmaller = mid - leaf.start <= leaf.end - mid;
-    const small = new Float64Array(histSize);
+    const small = pool.pop() ?? new Float64Array(histSize);
     if (leftSmaller) buildHistogram(data, features, rows, leaf.start, mid, grad, hess, small);
     else buildHistogram(data, features, rows, mid, leaf.end, grad, hess, small);
     const large = leaf.hist; // reuse the parent's buffer: parent − small
-    for (let k = 0; k < histSize; k++) large[k]! -= small[k]!;
+    for (let q = 0; q < features.length; q++) {
+      const f = features[q]!;
+      for (let k = data.offsets[f]! * 3, e = data.offsets[f + 1]! * 3; k < e; k++) large[k]! -= small[k]!;
+    }
     const leftHist = leftSmaller ? small : large;
     const rightHist = leftSmaller ? large : small;
 
@@ -216,6 +243,7 @@ export function growTree(
     );
     leaves++;
   }
+  for (const leaf of open) if (leaf.hist.length === histSize) release(leaf.hist);
   return { tree, splitBin, gainByFeature };
 }
 

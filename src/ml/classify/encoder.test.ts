@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MlErrors } from '../core/index.js';
+import { encode, fitEncoder } from './encoder.js';
+import { binaryLabels, dropColumns, type Table } from './table.js';
+
+const rows = Array.from({ length: 20 }, (_, i) => [String(i + 1), `P${1000 + i}`, ['L', 'M', 'H'][i % 3]!, String(300 + (i % 4)), String(i % 5), i % 7 === 0 ? '1' : '0']);
+const table: Table = { columns: ['UDI', 'Product ID', 'Type', 'Air', 'Wear', 'Failure'], rows };
+
+test('identifiers are detected: a consecutive integer counter and near-unique text', () => {
+  const enc = fitEncoder(dropColumns(table, ['Failure']), { interactions: false });
+  const kinds = Object.fromEntries(enc.columns.map((c) => [c.name, c.kind]));
+  assert.deepEqual(kinds, { UDI: 'dropped', 'Product ID': 'dropped', Type: 'onehot', Air: 'numeric', Wear: 'numeric' });
+  assert.deepEqual(enc.featureNames, ['Type=H', 'Type=L', 'Type=M', 'Air', 'Wear']);
+});
+
+test('one-hot encoding, unseen levels as all zeros, and product/difference interactions', () => {
+  const train: Table = { columns: ['t', 'a', 'b'], rows: [['x', '2', '5'], ['y', '3', '1'], ['x', '4', '0']] };
+  const enc = fitEncoder(train);
+  assert.deepEqual(enc.featureNames, ['t=x', 't=y', 'a', 'b', 'a*b', 'a-b']);
+  const m = encode(enc, { columns: ['b', 'a', 't'], rows: [['5', '2', 'x'], ['1', '3', 'z'], ['', '7', 'y']] });
+  assert.deepEqual(Array.from(m.data.subarray(0, 6)), [1, 0, 2, 5, 10, -3]);
+  assert.deepEqual(Array.from(m.data.subarray(6, 12)), [0, 0, 3, 1, 3, 2]);
+  const third = Array.from(m.data.subarray(12, 18));
+  assert.deepEqual(third.slice(0, 3), [0, 1, 7]);
+  assert.ok(third.slice(3).every(Number.isNaN), 'missing b → NaN, and NaN in its interactions');
+});
+
+test('encoding fails clearly when a model column is missing or a numeric cell is text', () => {
+  const enc = fitEncoder({ columns: ['a', 'b'], rows: [['1', '2'], ['2', '3'], ['3', '5']] });
+  assert.throws(() => encode(enc, { columns: ['a'], rows: [['1']] }), (e: unknown) => MlErrors.is(e, 'unknown_column'));
+  assert.throws(() => encode(enc, { columns: ['a', 'b'], rows: [['1', 'oops']] }), (e: unknown) => MlErrors.is(e, 'bad_data') && /row 1/.test((e as Error).message));
+});
+
+test('binary labels: 0/1 maps directly; two text values need no flag (rarer is positive); typos in names fail', () => {
+  assert.deepEqual(Array.from(binaryLabels(table, 'Failure').labels), rows.map((r) => (r[5] === '1' ? 1 : 0)));
+  const t: Table = { columns: ['y'], rows: [['ok'], ['ok'], ['broken'], ['ok']] };
+  const res = binaryLabels(t, 'y');
+  assert.equal(res.positive, 'broken');
+  assert.deepEqual(Array.from(res.labels), [0, 0, 1, 0]);
+  assert.throws(() => binaryLabels({ columns: ['y'], rows: [['a'], ['b'], ['c']] }, 'y'), (e: unknown) => MlErrors.is(e, 'bad_data'));
+  assert.throws(() => dropColumns(table, ['Machine Failure']), (e: unknown) => MlErrors.is(e, 'unknown_column'));
+});

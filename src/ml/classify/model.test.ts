@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { binaryReport, confusion, Rng } from '../core/index.js';
+import { crossValidate } from './cv.js';
+import { assertClassifierModel } from './document.js';
+import { predictClassifier, trainClassifier, type ClassifierOptions } from './model.js';
+import type { Table } from './table.js';
+
+/**
+ * Machine-like records: failure when power = torque·speed exceeds a limit (a sharp product
+ * boundary, ~6 % positive), plus 1 % label noise; a categorical and an id column ride along.
+ */
+function records(n: number, seed: number): { table: Table; labels: Uint8Array } {
+  const rng = new Rng(seed);
+  const rows: string[][] = [];
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const torque = 40 + rng.normal() * 10, speed = 1500 + rng.normal() * 150;
+    let y = torque * speed > 85_000 ? 1 : 0;
+    if (rng.next() < 0.01) y = 1 - y;
+    labels[i] = y;
+    rows.push([String(i + 1), ['L', 'M', 'H'][rng.int(3)]!, torque.toFixed(2), speed.toFixed(0), (rng.next() * 200).toFixed(0)]);
+  }
+  return { table: { columns: ['id', 'type', 'torque', 'speed', 'wear'], rows }, labels };
+}
+
+const FAST: ClassifierOptions = { gbdt: { rounds: 300, learningRate: 0.1, maxBins: 512, earlyStoppingRounds: 30 }, innerFolds: 3 };
+
+test('the classifier finds a product boundary and its calibrated probabilities match frequencies', () => {
+  const train = records(3000, 1), held = records(3000, 2);
+  const model = trainClassifier(train.table, train.labels, FAST);
+  assert.equal(model.encoder.columns.find((c) => c.name === 'id')?.kind, 'dropped');
+  const pred = predictClassifier(model, held.table);
+  const rep = binaryReport(confusion(pred.label, held.labels));
+  // 1 % of labels are flipped at random: about 30 of ~200 positives-or-errors are unlearnable.
+  assert.ok(rep.f1 > 0.8, `held-out F1 ${rep.f1.toFixed(3)}`);
+  // Calibration: mean probability ≈ observed positive rate overall and among confident predictions.
+  const rate = held.labels.reduce((a, b) => a + b, 0) / held.labels.length;
+  const meanP = pred.probability.reduce((a, b) => a + b, 0) / pred.probability.length;
+  assert.ok(Math.abs(meanP - rate) < 0.015, `mean probability ${meanP.toFixed(4)} vs rate ${rate.toFixed(4)}`);
+  let hiP = 0, hiY = 0, hiN = 0;
+  pred.probability.forEach((p, i) => {
+    if (p > 0.5) {
+      hiP += p;
+      hiY += held.labels[i]!;
+      hiN++;
+    }
+  });
+  assert.ok(hiN > 50 && Math.abs(hiP / hiN - hiY / hiN) < 0.1, `confident: predicted ${(hiP / hiN).toFixed(3)} observed ${(hiY / hiN).toFixed(3)}`);
+  // JSON round trip → identical predictions.
+  const copy = assertClassifierModel(JSON.parse(JSON.stringify(model)));
+  assert.deepEqual(predictClassifier(copy, held.table), pred);
+});
+
+test('cross-validation scores each row once, in stratified folds', () => {
+  const data = records(1500, 3);
+  const res = crossValidate(data.table, data.labels, { ...FAST, folds: 3 });
+  assert.equal(res.folds.length, 3);
+  assert.equal(res.folds.reduce((a, f) => a + f.rows, 0), 1500);
+  const pos = data.labels.reduce((a, b) => a + b, 0);
+  for (const f of res.folds) assert.ok(Math.abs(f.positives - pos / 3) <= 1, 'stratified');
+  assert.ok(res.summary.f1.mean > 0.7, `mean F1 ${res.summary.f1.mean}`);
+  assert.ok(res.summary.prAuc.mean > res.summary.f1.mean - 0.2 && res.summary.prAuc.mean <= 1);
+});
+
+test('too few positives for the inner folds is a clear error', () => {
+  const t: Table = { columns: ['a'], rows: Array.from({ length: 20 }, (_, i) => [String(i % 4)]) };
+  const y = new Uint8Array(20);
+  y[0] = 1;
+  assert.throws(() => trainClassifier(t, y), (e: unknown) => (e as { code?: string }).code === 'ml.too_few_samples');
+});
