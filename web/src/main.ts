@@ -55,7 +55,8 @@ async function render(): Promise<void> {
   const s = session.current;
   const url = new URL(location.href);
   let view = viewOfPath(url.pathname);
-  if (!s || session.expired) {
+  // Offline, an expired sign-in still opens the app on its stored data (read-only in effect).
+  if (!s || (session.expired && navigator.onLine)) {
     shell.render('login');
     document.title = `${i18n.t('login.title')} · Twinworks`;
     unmount = mountLogin(shell.main, ctx, () => navigate(url.pathname === '/login' ? '/' : `${url.pathname}${url.search}`, true));
@@ -94,7 +95,7 @@ session.onChange(() => {
   if (!session.current) {
     void api.clearStored();
     void render();
-  }
+  } else if (session.expired) void render();
 });
 
 // Browsers allow service workers only in secure contexts (HTTPS, or localhost).

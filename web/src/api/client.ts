@@ -93,7 +93,7 @@ export class Api {
       throw new OfflineError('offline');
     }
     if (!this.online) this.setOnline(true);
-    return parse<T>(res);
+    return parse<T>(res, this.session);
   }
 
   /**
@@ -116,7 +116,7 @@ export class Api {
       return { value: stored.value, at: stored.at, stale: true };
     }
     if (!this.online) this.setOnline(true);
-    const value = await parse<T>(res);
+    const value = await parse<T>(res, this.session);
     const at = Date.now();
     void store(key, value, at);
     return { value, at, stale: false };
@@ -158,8 +158,9 @@ export class Api {
   }
 }
 
-async function parse<T>(res: Response): Promise<T> {
+async function parse<T>(res: Response, session?: Session): Promise<T> {
   const text = await res.text();
+  if (res.status === 401) session?.markExpired();
   if (!res.ok) {
     let code = '';
     let message = `HTTP ${res.status}`;

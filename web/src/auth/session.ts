@@ -59,6 +59,14 @@ export class Session {
     return this.data;
   }
 
+  /** The API said the token is no longer good (401): keep who it was, ask to sign in again. */
+  markExpired(): void {
+    if (!this.data || this.expired) return;
+    this.data = { ...this.data, expiresAt: 0 };
+    this.storage.setItem(KEY, JSON.stringify(this.data));
+    this.emit();
+  }
+
   signOut(): void {
     this.data = undefined;
     this.storage.removeItem(KEY);
