@@ -14,3 +14,13 @@ export { planBuckets, allBuckets, bucketAt, bucketCount, bucketIndex, CALENDAR_U
 export { statsOf, mergeStats, percentileOfSorted, SIMPLE_FUNCTIONS, type Sample, type BucketStats, type SimpleFunction, type StatsRequest } from './math/aggregate.js';
 export { Signal, type Interpolation, type SignalOptions } from './math/signal.js';
 export { fillGaps, type Fill, type FillableRow } from './math/gapfill.js';
+export { SeriesCatalogue, telemetrySeries, propertySeries, DEVICE_PREFIX, PROPERTY_PREFIX, type SeriesInfo, type SeriesKind, type SeriesSource } from './catalogue.js';
+export { HistoryWriter, type HistoryWriterOptions, type WriterStats } from './writer.js';
+export { HistoryQueries, type AggregateRequest, type AggregateResult, type BucketOut, type InterpolateRequest, type QueryFunction, type Rollup, type SeriesOut } from './query/engine.js';
+export { resolveSeries, readNumbers, readTexts, readAllPoints, type SeriesSelector } from './query/select.js';
+export { ParquetArchive, DAY_MS, type ArchivePart } from './archive.js';
+export { RetentionJob, type RetentionOptions, type RetentionRun } from './retention.js';
+export { csvStream, parquetStream, csvField } from './export.js';
+export { timeSeriesApi, parseTime, parseBucket, parseFunctions, type TimeSeriesApiOptions } from './api.js';
+export { modelQuery, twinScopeFromReader, type TwinScope, type TwinWriter } from './ports.js';
+export { createHistory, type History, type HistoryOptions } from './history.js';
