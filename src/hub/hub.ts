@@ -33,6 +33,7 @@ import { iothubRestModule } from './http/iothub-api.js';
 import { platformHubModule } from './http/platform-api.js';
 import { EnrollmentStore } from './dps/enrollments.js';
 import { DpsService } from './dps/service.js';
+import { startExternalSource, type ExternalSource } from './external/source.js';
 
 export interface DeviceHubOptions {
   readonly store: StorageAdapter;
@@ -147,6 +148,7 @@ export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub>
   const operations = new HubOperations(registry, sessions, methods, c2d, log);
   const devices = new DeviceAuthenticator(registry, policies);
   const protocol = new DeviceProtocol(registry, methods, log);
+  const genericTopics = config.topics.map(compileGenericTopic);
   const enrollments = new EnrollmentStore(store);
   const dpsService = new DpsService({ idScope: config.idScope, enrollments, registry, twins: options.twins, logger: log, metrics: hubMetrics });
   let dps: DpsFront | undefined = dpsService;
@@ -160,7 +162,7 @@ export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub>
     ingestor,
     protocol,
     c2d,
-    topics: config.topics.map(compileGenericTopic),
+    topics: genericTopics,
     hostNames,
     principals: options.principals,
     get dps() {
@@ -174,6 +176,7 @@ export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub>
   activityTimer.unref();
 
   const parts: HubParts = { options, config, hubMetrics, registry, policies, devices, operations, ingestor, sessions, hostNames, enrollments, dps: dpsService };
+  let external: ExternalSource | undefined;
   let closed = false;
   return {
     config,
@@ -184,7 +187,15 @@ export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub>
     broker,
     parts,
     apiModules: [iothubRestModule(parts), platformHubModule(parts)],
-    listen: (o) => broker.listen(o),
+    async listen(o) {
+      const ports = await broker.listen(o);
+      const x = config.externalBroker;
+      if (x && !external) {
+        external = startExternalSource({ ...x, topics: genericTopics, ingestor, logger: options.logger, metrics: hubMetrics });
+        await external.ready;
+      }
+      return ports;
+    },
     connectionString: (policy = 'iothubowner', hostName = options.hostName) => policies.connectionString(policy, hostName),
     attachDps(d) {
       dps = d;
@@ -198,6 +209,7 @@ export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub>
       closed = true;
       clearInterval(activityTimer);
       methods.close();
+      await external?.close();
       await broker.close();
       await committer!.close();
       await twins?.idle();
