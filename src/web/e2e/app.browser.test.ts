@@ -199,6 +199,23 @@ test('offline, a reload opens the cached app with the last data and says how old
   }
 });
 
+test('a token the API no longer accepts brings back the sign-in form', { skip }, async () => {
+  const context = await newContext();
+  try {
+    const page = await signIn(context, 'op', 'op-password');
+    await page.evaluate(() => {
+      const store = (globalThis as unknown as { localStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } }).localStorage;
+      const session = JSON.parse(store.getItem('tw.session')!) as Record<string, unknown>;
+      store.setItem('tw.session', JSON.stringify({ ...session, token: 'not-a-token' }));
+    });
+    await page.reload();
+    await page.waitForSelector('#username');
+    assert.match(await page.locator('form.login').innerText(), /session has ended/);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the app is installable: manifest, service worker and icons pass Chromium’s own check', { skip }, async () => {
   // Incognito contexts are never installable, so this one has a profile on disk.
   const profile = mkdtempSync(join(tmpdir(), 'tw-web-profile-'));
