@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/ with Node's own test runner (TypeScript through tsx).
-// `--unit` leaves out *.integration.test.ts (those need PostgreSQL, NATS, Mosquitto, Redis).
+// `--unit` leaves out *.integration.test.ts (those need PostgreSQL, NATS, Mosquitto, Redis) and
+// *.browser.test.ts (those need chromium and a web build).
 // Any other argument narrows the run to files whose path contains it.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -21,7 +22,7 @@ function walk(dir, out) {
 }
 
 let files = walk('src', []).sort();
-if (unitOnly) files = files.filter((f) => !f.endsWith('.integration.test.ts'));
+if (unitOnly) files = files.filter((f) => !f.endsWith('.integration.test.ts') && !f.endsWith('.browser.test.ts'));
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('run-tests: no test files matched');

@@ -11,6 +11,7 @@ import type { EventBus } from '../bus/index.js';
 import { chooseBus, chooseStorage } from './adapters.js';
 import { EmbeddedSimulator, localAddressFor } from './simulator.js';
 import { platformCredentialHooks } from './broker-hooks.js';
+import { createWebModule, defaultWebRoot, DEFAULT_API_PREFIXES } from '../web/index.js';
 
 export interface PlatformPorts {
   readonly http: number;
@@ -107,7 +108,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
           },
         ],
       },
-      { tls },
+      { tls, version: PLATFORM_VERSION, modules: [createWebModule({ root: env['TWINWORKS_WEB_ROOT'] ?? defaultWebRoot(), apiPrefixes: [...DEFAULT_API_PREFIXES, '/devices', '/twins'] })] },
     );
     stack.push({ name: 'api', stop: () => api.close() });
     const httpPorts = await api.listen({ host: config.host, httpPort: config.httpPort, httpsPort: config.httpsPort });
