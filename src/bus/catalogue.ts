@@ -140,21 +140,33 @@ export interface DeviceDisconnected {
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 export type AlertState = 'active' | 'acknowledged' | 'resolved';
 
-/** Placeholder shape until the alerts context settles its model; fields here are the stable core. */
+/** An alert was raised (src/alerts; docs/history.md §Alerts). Key: the subject, so one twin's alerts stay in order. */
 export interface AlertRaised {
   readonly alertId: string;
   readonly ruleId: string;
+  /** The twin id, or `device:<id>` for a device bound to no twin. */
+  readonly subject: string;
   readonly twinId?: string;
   readonly severity: AlertSeverity;
   readonly message: string;
+  /** The signal and value that fired the rule, when it reads one. */
+  readonly signal?: string;
+  readonly value?: number;
   readonly time: IsoTime;
 }
 
 export interface AlertChanged {
   readonly alertId: string;
+  readonly ruleId: string;
+  readonly subject: string;
+  readonly twinId?: string;
   readonly state: AlertState;
+  /** Severity after the change (escalation raises it). */
+  readonly severity: AlertSeverity;
+  readonly change: 'acknowledged' | 'resolved' | 'escalated' | 'flapping';
   /** Who changed it (user id), absent for automatic transitions. */
   readonly by?: string;
+  readonly note?: string;
   readonly time: IsoTime;
 }
 
