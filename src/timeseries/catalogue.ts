@@ -61,18 +61,23 @@ export class SeriesCatalogue {
     if (!this.byName.has(info.series) && !this.pending.has(info.series)) this.pending.set(info.series, info);
   }
 
-  /** Writes new series (create-only: another replica may have written the same one; that is fine). */
+  /**
+   * Writes new series in one batch. Another replica may have written some already: those are read
+   * first and kept (their firstSeen is the earlier truth); a race between the read and the write
+   * just writes an equivalent document again.
+   */
   async persist(): Promise<void> {
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
-    for (const info of batch) {
-      try {
-        await this.store.write([{ op: 'put', collection: 'series', id: info.series, body: info, expectVersion: 'absent' }]);
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'storage.version_conflict') throw err;
+    for (let i = 0; i < batch.length; i += 1000) {
+      const chunk = batch.slice(i, i + 1000);
+      const existing = new Map((await this.store.getMany('series', chunk.map((s) => s.series))).map((d) => [d.id, d.body as SeriesInfo]));
+      const fresh = chunk.filter((s) => !existing.has(s.series));
+      if (fresh.length > 0) await this.store.write(fresh.map((info) => ({ op: 'put' as const, collection: 'series' as const, id: info.series, body: info })));
+      for (const info of chunk) {
+        this.pending.delete(info.series);
+        this.byName.set(info.series, existing.get(info.series) ?? info);
       }
-      this.pending.delete(info.series);
-      this.byName.set(info.series, info);
     }
   }
 
