@@ -140,7 +140,7 @@ export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub>
     metrics: hubMetrics,
     hubName: options.hostName,
     findDevice: (id) => registry.find(id).catch(() => undefined),
-    touch: (id, t) => registry.touch(id, t),
+    touch: (id, ms) => registry.touch(id, ms),
   });
 
   const methods = new MethodInvoker(sessions, hubMetrics);
@@ -172,7 +172,7 @@ export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub>
   const broker = await createEmbeddedBroker({ logger: options.logger, metrics: options.metrics, hooks: front, tls: options.tls, clientCas: config.x509.caCertificates });
 
   // Last activity is kept in memory per message and written every few seconds, not per message.
-  const activityTimer = setInterval(() => void registry.flushActivity().catch((err: unknown) => log.warn({ err }, 'could not record device activity')), 10_000);
+  const activityTimer = setInterval(() => void registry.flushActivity().catch((err: unknown) => log.warn({ err }, 'could not record device activity')), 15_000);
   activityTimer.unref();
 
   const parts: HubParts = { options, config, hubMetrics, registry, policies, devices, operations, ingestor, sessions, hostNames, enrollments, dps: dpsService };

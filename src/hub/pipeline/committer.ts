@@ -43,6 +43,7 @@ interface Waiter {
 }
 
 export class GroupCommitter {
+  // Arrays taken whole by a batch (no shifting or slicing of long queues: those were O(n) per batch).
   private queue: Waiter[] = [];
   private running = 0;
   private scheduled = false;
@@ -94,7 +95,10 @@ export class GroupCommitter {
 
   private release(n: number): void {
     this.inFlight -= n;
-    while (this.spaceWaiters.length > 0 && this.inFlight < this.maxPending) this.spaceWaiters.shift()!();
+    if (this.spaceWaiters.length === 0) return;
+    const room = Math.max(0, this.maxPending - this.inFlight);
+    const wake = this.spaceWaiters.splice(0, room);
+    for (const w of wake) w();
   }
 
   private schedule(): void {
@@ -104,8 +108,13 @@ export class GroupCommitter {
     setImmediate(() => {
       this.scheduled = false;
       while (this.running < this.concurrency && this.queue.length > 0) {
-        const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
-        this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
+        let batch: Waiter[];
+        if (this.queue.length <= this.maxBatch) {
+          batch = this.queue;
+          this.queue = [];
+        } else {
+          batch = this.queue.splice(0, this.maxBatch);
+        }
         void this.commit(batch);
       }
     });

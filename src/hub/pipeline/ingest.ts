@@ -30,7 +30,7 @@ export interface IngestDeps {
   readonly hubName: string;
   /** Looks a device up when the source did not bring its record (external broker). */
   readonly findDevice: (deviceId: string) => Promise<DeviceRecord | undefined>;
-  readonly touch: (deviceId: string, isoTime: string) => void;
+  readonly touch: (deviceId: string, arrivalMs: number) => void;
 }
 
 /** `devices/{deviceId}/{dotted.path}`: one series per device and numeric field. */
@@ -58,7 +58,9 @@ export class Ingestor {
 
     const device = m.device ?? (deps.router.usesTwin || deps.bindings.size > 0 ? await deps.findDevice(m.deviceId) : undefined);
     const arrivalIso = new Date(m.arrivalMs).toISOString();
-    const system: Record<string, string> = { ...m.system, 'iothub-connection-device-id': m.deviceId, 'iothub-enqueuedtime': arrivalIso, 'iothub-message-source': 'Telemetry', iothubname: deps.hubName };
+    // The full system property set is built only when a route, enrichment or webhook can read it.
+    const system: Readonly<Record<string, string>> =
+      deps.router.usesSystem || deps.webhooks.size > 0 ? { ...m.system, 'iothub-connection-device-id': m.deviceId, 'iothub-enqueuedtime': arrivalIso, 'iothub-message-source': 'Telemetry', iothubname: deps.hubName } : m.system;
     let twinCache: Record<string, unknown> | undefined;
     const ctx: RouteContext = {
       body: m.json,
@@ -108,7 +110,7 @@ export class Ingestor {
 
     await deps.committer.submit({ points, events, ...(summary ? { summary } : {}) });
     deps.metrics.accepted.inc({ source: m.source });
-    deps.touch(m.deviceId, arrivalIso);
+    deps.touch(m.deviceId, m.arrivalMs);
 
     if (binding) {
       deps.twins!.enqueue(binding.twinId, binding.patch.patch, m.sourceMs);

@@ -8,7 +8,7 @@
  * sharing one PostgreSQL store never lose each other's changes. Reads for authentication go through
  * a short-lived cache (connects and HTTP requests would otherwise read the store every time).
  */
-import { StorageErrors, type StorageAdapter, type StoredDocument } from '../../storage/index.js';
+import { StorageErrors, type StorageAdapter, type StoredDocument, type WriteOp } from '../../storage/index.js';
 import { HubErrors } from '../errors.js';
 import { checkDeviceId, etagOf, newDeviceRecord, replaceIdentity, type ConnectionState, type DeviceInput, type DeviceRecord } from './device.js';
 import { generateKey } from '../identity/sas.js';
@@ -30,7 +30,8 @@ export class DeviceRegistry {
   private readonly now: () => Date;
   private readonly ttl: number;
   private readonly cache = new Map<string, { record: DeviceRecord; at: number }>();
-  private readonly activity = new Map<string, string>();
+  /** Last activity per device (epoch ms), written by flushActivity. */
+  private readonly activity = new Map<string, number>();
 
   constructor(options: RegistryOptions) {
     this.store = options.store;
@@ -86,8 +87,10 @@ export class DeviceRegistry {
   }
 
   private withActivity(d: DeviceRecord): DeviceRecord {
-    const t = this.activity.get(d.deviceId);
-    return t && t > d.lastActivityTime ? { ...d, lastActivityTime: t } : d;
+    const ms = this.activity.get(d.deviceId);
+    if (ms === undefined) return d;
+    const t = new Date(ms).toISOString();
+    return t > d.lastActivityTime ? { ...d, lastActivityTime: t } : d;
   }
 
   async list(options: { after?: string; limit?: number } = {}): Promise<DeviceRecord[]> {
@@ -168,30 +171,78 @@ export class DeviceRegistry {
     });
   }
 
-  async setConnectionState(deviceId: string, state: ConnectionState): Promise<void> {
-    const now = this.iso();
-    await this.mutate(deviceId, (d) => (d.connectionState === state ? undefined : { ...d, connectionState: state, connectionStateUpdatedTime: now })).catch((err: unknown) => {
-      if (!HubErrors.is(err, 'device_not_found')) throw err;
-    });
+  /**
+   * Applies one mutation per device in a few store batches (one getMany and one atomic write per
+   * 500 devices) instead of a read and a write each: connect storms and activity flushes would
+   * otherwise queue thousands of single writes in front of the telemetry appends. Devices that
+   * changed meanwhile (version conflict) are retried one by one; missing devices are skipped.
+   */
+  async mutateMany(changes: ReadonlyMap<string, Mutation>): Promise<number> {
+    let written = 0;
+    const ids = [...changes.keys()];
+    for (let i = 0; i < ids.length; i += 500) {
+      const docs = await this.store.getMany('devices', ids.slice(i, i + 500));
+      const ops: WriteOp[] = [];
+      const next: DeviceRecord[] = [];
+      for (const doc of docs) {
+        const r = changes.get(doc.id)!(doc.body as DeviceRecord);
+        if (!r) continue;
+        ops.push({ op: 'put', collection: 'devices', id: doc.id, body: r, expectVersion: doc.version });
+        next.push(r);
+      }
+      if (ops.length === 0) continue;
+      try {
+        await this.store.write(ops);
+        for (const r of next) this.remember(r);
+        written += ops.length;
+      } catch (err) {
+        if (!StorageErrors.is(err, 'version_conflict')) throw err;
+        for (const op of ops) {
+          await this.mutate(op.id, changes.get(op.id)!).then(
+            () => written++,
+            (e: unknown) => {
+              if (!HubErrors.is(e, 'device_not_found')) throw e;
+            },
+          );
+        }
+      }
+    }
+    return written;
   }
 
+  /** Queued and written in batches a few milliseconds later; the state written is the latest asked for. */
+  setConnectionState(deviceId: string, state: ConnectionState): Promise<void> {
+    this.stateQueue.set(deviceId, { state, at: this.iso() });
+    this.stateFlush ??= new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        const batch = new Map([...this.stateQueue].map(([id, s]) => [id, ((d: DeviceRecord) => (d.connectionState === s.state ? undefined : { ...d, connectionState: s.state, connectionStateUpdatedTime: s.at })) as Mutation]));
+        this.stateQueue.clear();
+        this.stateFlush = undefined;
+        this.mutateMany(batch).then(() => resolve(), reject);
+      }, 20);
+    });
+    return this.stateFlush;
+  }
+
+  private readonly stateQueue = new Map<string, { state: ConnectionState; at: string }>();
+  private stateFlush: Promise<void> | undefined;
+
   /** Notes activity in memory; `flushActivity` writes it (every few seconds, not per message). */
-  touch(deviceId: string, time: string): void {
-    this.activity.set(deviceId, time);
+  touch(deviceId: string, ms: number): void {
+    this.activity.set(deviceId, ms);
   }
 
   async flushActivity(): Promise<number> {
-    const pending = [...this.activity.entries()];
-    let written = 0;
-    for (const [deviceId, time] of pending) {
-      try {
-        await this.mutate(deviceId, (d) => (d.lastActivityTime >= time ? undefined : { ...d, lastActivityTime: time }));
-        written++;
-      } catch (err) {
-        if (!HubErrors.is(err, 'device_not_found')) throw err;
-      }
-      if (this.activity.get(deviceId) === time) this.activity.delete(deviceId);
-    }
+    const pending = new Map(this.activity);
+    const written = await this.mutateMany(
+      new Map(
+        [...pending].map(([id, ms]) => {
+          const time = new Date(ms).toISOString();
+          return [id, ((d: DeviceRecord) => (d.lastActivityTime >= time ? undefined : { ...d, lastActivityTime: time })) as Mutation];
+        }),
+      ),
+    );
+    for (const [id, time] of pending) if (this.activity.get(id) === time) this.activity.delete(id);
     return written;
   }
 

@@ -57,6 +57,9 @@ export class Router {
   readonly hasEnrichments: boolean;
   /** True when no route reads the twin (so the hot path never builds twin views). */
   readonly usesTwin: boolean;
+  /** True when a route or enrichment reads a system property (`$contentType`, `$connectionDeviceId`…). */
+  readonly usesSystem: boolean;
+  private readonly fallbackDecision: RoutingDecision;
 
   constructor(config: Pick<HubConfig, 'routes' | 'fallback' | 'enrichments' | 'webhooks'>) {
     const webhooks = new Set(Object.keys(config.webhooks));
@@ -78,6 +81,8 @@ export class Router {
     this.hasEnrichments = this.enrichments.length > 0;
     const texts = [...config.routes.map((r) => r.condition), ...config.enrichments.map((e) => e.value)];
     this.usesTwin = texts.some((t) => t.includes('$twin'));
+    this.usesSystem = texts.some((t) => /\$(?!body\b|twin\b)[A-Za-z]/i.test(t));
+    this.fallbackDecision = { endpoints: new Set(this.fallback), routes: this.fallback.length > 0 ? ['$fallback'] : [] };
   }
 
   route(ctx: RouteContext): RoutingDecision {
@@ -91,7 +96,7 @@ export class Router {
       }
     }
     if (endpoints) return { endpoints, routes: matched };
-    return { endpoints: new Set(this.fallback), routes: this.fallback.length > 0 ? ['$fallback'] : [] };
+    return this.fallbackDecision; // shared and never mutated
   }
 
   /** The enrichment properties for one endpoint (values that evaluate to nothing are left out). */
