@@ -8,10 +8,12 @@ import { ensureTlsMaterial } from '../tls/index.js';
 import { createEmbeddedBroker, type EmbeddedBroker } from '../hub/index.js';
 import type { StorageAdapter } from '../storage/index.js';
 import type { EventBus } from '../bus/index.js';
+import type { TwinGraph } from '../twins/index.js';
 import { chooseBus, chooseStorage } from './adapters.js';
 import { EmbeddedSimulator, localAddressFor } from './simulator.js';
 import { platformCredentialHooks } from './broker-hooks.js';
 import { createWebModule, defaultWebRoot, DEFAULT_API_PREFIXES } from '../web/index.js';
+import { startTwins } from './twins.js';
 
 export interface PlatformPorts {
   readonly http: number;
@@ -28,6 +30,7 @@ export interface RunningPlatform {
   readonly store: StorageAdapter;
   readonly bus: EventBus;
   readonly auth: AuthService;
+  readonly twins: TwinGraph;
   /** PEM of the serving certificate, for clients that pin it. */
   readonly certificate: string;
   stop(): Promise<void>;
@@ -89,6 +92,9 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       logger.info('first start: created user admin with the password from TWINWORKS_ADMIN_PASSWORD');
     }
 
+    const twins = await startTwins({ store, bus, logger, source: config.publicHost ?? hostname(), seedDemo: config.simulator });
+    stack.push({ name: 'twins', stop: () => twins.stop() });
+
     const publicHost = config.publicHost ?? hostname();
     const tls = await ensureTlsMaterial({ dataDir: config.data, certFile: config.tlsCert, keyFile: config.tlsKey, hosts: [publicHost] });
     if (tls.generated) logger.info({ certFile: tls.certFile, fingerprint256: tls.fingerprint256 }, 'generated a self-signed TLS certificate');
@@ -108,7 +114,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
           },
         ],
       },
-      { tls, version: PLATFORM_VERSION, modules: [createWebModule({ root: env['TWINWORKS_WEB_ROOT'] ?? defaultWebRoot(), apiPrefixes: [...DEFAULT_API_PREFIXES, '/devices', '/twins'] })] },
+      { tls, version: PLATFORM_VERSION, modules: [...twins.modules, createWebModule({ root: env['TWINWORKS_WEB_ROOT'] ?? defaultWebRoot(), apiPrefixes: [...DEFAULT_API_PREFIXES, '/devices', '/twins'] })] },
     );
     stack.push({ name: 'api', stop: () => api.close() });
     const httpPorts = await api.listen({ host: config.host, httpPort: config.httpPort, httpsPort: config.httpsPort });
@@ -153,6 +159,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       store,
       bus,
       auth,
+      twins: twins.graph,
       certificate: tls.cert,
       async stop() {
         if (stopped) return;
