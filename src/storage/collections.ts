@@ -10,6 +10,7 @@ export const COLLECTIONS = [
   'users', // platform accounts (auth context)
   'api_keys', // long-lived API keys, stored hashed (auth context)
   'settings', // platform-wide settings and secrets (e.g. token signing key)
+  'ml_models', // trained predictive-maintenance models, their metadata and the promoted version (ml context)
   'series', // the history catalogue: one document per stored series (timeseries context)
   'alerts', // alert instances with their history, id sortable by raise time (alerts context)
   'alert_rules', // alert rule documents (alerts context)

@@ -1,0 +1,199 @@
+/**
+ * `trainPdm(dataset)`: the whole predictive-maintenance model from one history window.
+ *
+ * For every failure mode with at least `minFailures` failures: a calibrated classifier per horizon
+ * (24 h and 7 days by default) and a capped RUL regressor. The any-mode probability is
+ * 1 − Π(1 − p_mode) (modes fail independently of each other in the plant model; the out-of-fold
+ * reliability of this product is measured and stored). The warning threshold is chosen by replaying
+ * the warning policy on out-of-fold probabilities against the window's failures: the lowest
+ * threshold whose precision reaches `targetPrecision`, i.e. the most recall at that precision.
+ */
+import { type GbdtParams } from '../core/index.js';
+import { horizonLabels, rulTargets, type Dataset } from './dataset.js';
+import { PdmErrors } from './errors.js';
+import { FEATURE_NAMES } from './features/catalogue.js';
+import { PDM_MODEL_VERSION, warningPolicy, type ModePart, type PdmModel, type WarningPart, type WarningStats } from './model.js';
+import { reliability } from './reliability.js';
+import { DEFAULT_PDM_GBDT, featureMatrix, machineFolds, trainClassifierPart, trainRulPart, type PartContext } from './train-parts.js';
+import { HOUR_MS } from './types.js';
+import { episodesOf, scoreWarnings, type Episode, type FailureEvent, type ScoredPoint, type WarningPolicy } from './warnings.js';
+
+export interface TrainOptions {
+  readonly horizonsHours?: readonly number[];
+  readonly rulCapHours?: number;
+  readonly folds?: number;
+  /** Share of rows far from any failure that are fitted on (all rows are still predicted). */
+  readonly negativeRate?: number;
+  readonly minFailures?: number;
+  /** Modes to model; default every mode with enough failures. */
+  readonly modes?: readonly string[];
+  readonly gbdt?: Partial<GbdtParams>;
+  readonly rul?: boolean;
+  readonly warningHorizonHours?: number;
+  readonly targetPrecision?: number;
+  readonly seed?: number;
+  readonly onProgress?: (message: string) => void;
+}
+
+export const DEFAULT_TRAIN = {
+  horizonsHours: [24, 168] as readonly number[],
+  rulCapHours: 336,
+  folds: 4,
+  negativeRate: 0.1,
+  minFailures: 3,
+  warningHorizonHours: 168,
+  targetPrecision: 0.85,
+  seed: 1,
+};
+
+/** Raise thresholds tried when choosing the warning policy. */
+const THRESHOLDS = [0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+export const POLICY_SHAPE = { confirm: 2, clearAfter: 6, clearRatio: 0.5 };
+
+export function policyFor(raise: number): WarningPolicy {
+  return { raise, clear: raise * POLICY_SHAPE.clearRatio, confirm: POLICY_SHAPE.confirm, clearAfter: POLICY_SHAPE.clearAfter };
+}
+
+export function trainPdm(ds: Dataset, options: TrainOptions = {}): PdmModel {
+  const started = Date.now();
+  const o = { ...DEFAULT_TRAIN, ...options };
+  const log = options.onProgress ?? (() => {});
+  if (!o.horizonsHours.includes(o.warningHorizonHours)) {
+    throw PdmErrors.create('bad_window', `the warning horizon (${o.warningHorizonHours} h) must be one of the horizons ${o.horizonsHours.join(', ')}`, { horizons: o.horizonsHours });
+  }
+  const counts: Record<string, number> = {};
+  const failedMachines = new Map<string, Set<string>>();
+  const inRows = new Set(ds.machines.map((m) => m.deviceId));
+  for (const f of ds.failures) {
+    if (!inRows.has(f.deviceId) || f.time < ds.window.from || f.time >= ds.window.to) continue;
+    counts[f.mode] = (counts[f.mode] ?? 0) + 1;
+    failedMachines.set(f.mode, (failedMachines.get(f.mode) ?? new Set()).add(f.deviceId));
+  }
+  const modes = (options.modes ?? Object.keys(counts).sort()).filter((m) => (counts[m] ?? 0) >= o.minFailures);
+  if (modes.length === 0) {
+    throw PdmErrors.create('too_few_failures', `no failure mode has ${o.minFailures} or more failures in the training window (${JSON.stringify(counts)})`, { failures: counts, minFailures: o.minFailures });
+  }
+  const capMs = o.rulCapHours * HOUR_MS;
+  const nearAny = rulTargets(ds, undefined, capMs);
+  const near = Uint8Array.from(nearAny, (v) => (v < o.rulCapHours ? 1 : 0));
+  const x = featureMatrix(ds);
+  const gbdt = { ...DEFAULT_PDM_GBDT, ...options.gbdt };
+
+  const parts: ModePart[] = [];
+  const oofByHorizon = new Map<number, Float64Array[]>();
+  for (const mode of modes) {
+    const ctx: PartContext = { ds, x, fold: machineFolds(ds, failedMachines.get(mode)!, o.folds, o.seed), folds: o.folds, near, negativeRate: o.negativeRate, gbdt, seed: o.seed };
+    const classifiers = o.horizonsHours.map((h) => {
+      log(`${mode}: classifier "fails within ${h} h"`);
+      const res = trainClassifierPart(ctx, horizonLabels(ds, mode, h * HOUR_MS), h);
+      oofByHorizon.set(h, [...(oofByHorizon.get(h) ?? []), res.oofProb]);
+      return res.part;
+    });
+    let rul;
+    if (o.rul !== false) {
+      log(`${mode}: remaining useful life (cap ${o.rulCapHours} h)`);
+      rul = trainRulPart(ctx, rulTargets(ds, mode, capMs), o.rulCapHours);
+    }
+    parts.push({ mode, failures: counts[mode]!, classifiers, ...(rul ? { rul } : {}) });
+  }
+
+  const combinedOof = (h: number) => combine(oofByHorizon.get(h)!, ds.rows);
+  const combined = o.horizonsHours.map((h) => ({ horizonHours: h, reliability: reliability(combinedOof(h), horizonLabels(ds, modes, h * HOUR_MS)) }));
+  log('warning thresholds on out-of-fold probabilities');
+  const perMode = new Map(modes.map((m, i) => [m, oofByHorizon.get(o.warningHorizonHours)![i]!] as const));
+  const warning = chooseWarnings(ds, perMode, o.warningHorizonHours, o.targetPrecision);
+  return {
+    kind: 'twinworks.pdm',
+    version: PDM_MODEL_VERSION,
+    createdAt: new Date().toISOString(),
+    dataWindow: { from: new Date(ds.window.from).toISOString(), to: new Date(ds.window.to).toISOString() },
+    features: FEATURE_NAMES,
+    horizonsHours: o.horizonsHours,
+    rulCapHours: o.rulCapHours,
+    modes: parts,
+    warning,
+    metrics: { rows: ds.rows, machines: ds.machines.length, failures: counts, trainingSeconds: (Date.now() - started) / 1000, combined },
+    params: { gbdt, folds: o.folds, negativeRate: o.negativeRate, minFailures: o.minFailures, seed: o.seed, targetPrecision: o.targetPrecision },
+  };
+}
+
+/** 1 − Π(1 − p) per row; NaN where any input is NaN. */
+export function combine(perMode: readonly Float64Array[], rows: number): Float64Array {
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let q = 1;
+    for (const p of perMode) q *= 1 - p[r]!;
+    out[r] = 1 - q;
+  }
+  return out;
+}
+
+/** Per-machine scored points (time order) from per-row scores and, optionally, the mode per row. */
+export function pointsByMachine(ds: Dataset, score: Float64Array, mode?: (r: number) => string | undefined): Map<number, ScoredPoint[]> {
+  const out = new Map<number, ScoredPoint[]>();
+  for (let r = 0; r < ds.rows; r++) {
+    const list = out.get(ds.machine[r]!) ?? [];
+    const m = mode?.(r);
+    list.push({ time: ds.time[r]!, probability: Number.isFinite(score[r]!) ? score[r]! : 0, inFailure: ds.inFailure[r] === 1, ...(m ? { mode: m } : {}) });
+    out.set(ds.machine[r]!, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.time - b.time);
+  return out;
+}
+
+function replay(ds: Dataset, score: Float64Array, policy: WarningPolicy, failures: readonly FailureEvent[], judges: readonly FailureEvent[], horizonHours: number, mode?: (r: number) => string | undefined): WarningStats & { f1: number } {
+  const episodes: Episode[] = [];
+  for (const [m, list] of pointsByMachine(ds, score, mode)) episodes.push(...episodesOf(ds.machines[m]!.deviceId, list, policy));
+  const s = scoreWarnings(episodes, failures, horizonHours * HOUR_MS, judges);
+  const f1 = s.precision + s.recall === 0 ? 0 : (2 * s.precision * s.recall) / (s.precision + s.recall);
+  return { precision: s.precision, recall: s.recall, medianLeadHours: s.medianLeadHours, failures: s.failures, episodes: s.episodes, f1 };
+}
+
+/**
+ * Per mode, the lowest threshold whose out-of-fold warnings reach `targetPrecision` (thresholds
+ * ascend, so that is the one with the most recall); a mode that never reaches it does not warn.
+ * When no mode reaches it, each mode keeps its best-F1 threshold so the platform still warns.
+ */
+function chooseWarnings(ds: Dataset, perMode: ReadonlyMap<string, Float64Array>, horizonHours: number, targetPrecision: number): WarningPart {
+  const inWindow = ds.failures.filter((f) => f.time >= ds.window.from && f.time < ds.window.to);
+  const judges = ds.failures.filter((f) => f.time >= ds.window.from);
+  const reached: Record<string, number> = {}, bestF1: Record<string, number> = {};
+  const stats: Record<string, WarningStats & { threshold: number | null }> = {};
+  for (const [mode, prob] of perMode) {
+    const failures = inWindow.filter((f) => f.mode === mode);
+    let best: (WarningStats & { f1: number; threshold: number }) | undefined, top: typeof best;
+    for (const raise of THRESHOLDS) {
+      const s = { ...replay(ds, prob, policyFor(raise), failures, judges, horizonHours), threshold: raise };
+      if (!top || s.f1 > top.f1) top = s;
+      if (!best && s.precision >= targetPrecision && s.recall > 0) best = s;
+    }
+    if (best) reached[mode] = best.threshold;
+    if (top && top.f1 > 0) bestF1[mode] = top.threshold;
+    const { f1: _f1, ...rest } = best ?? top!;
+    stats[mode] = { ...rest, threshold: best ? best.threshold : null };
+  }
+  const thresholds = Object.keys(reached).length > 0 ? reached : bestF1;
+  const part = { horizonHours, thresholds, confirm: POLICY_SHAPE.confirm, clearAfter: POLICY_SHAPE.clearAfter, clearRatio: POLICY_SHAPE.clearRatio };
+  const { score, mode } = warningScores(ds.rows, perMode, thresholds);
+  const modes = [...perMode.keys()];
+  const { f1: _f1, ...union } = replay(ds, score, warningPolicy(part), inWindow.filter((f) => modes.includes(f.mode)), judges, horizonHours, (r) => mode[r]);
+  return { ...part, outOfFold: { ...union, perMode: stats } };
+}
+
+/** max over modes of p_mode / threshold_mode per row, and the mode that attains it. */
+export function warningScores(rows: number, perMode: ReadonlyMap<string, Float64Array>, thresholds: Readonly<Record<string, number>>): { score: Float64Array; mode: (string | undefined)[] } {
+  const score = new Float64Array(rows);
+  const mode: (string | undefined)[] = new Array(rows).fill(undefined);
+  for (const [m, prob] of perMode) {
+    const t = thresholds[m];
+    if (t === undefined) continue;
+    for (let r = 0; r < rows; r++) {
+      const s = prob[r]! / t;
+      if (Number.isFinite(s) && s > score[r]!) {
+        score[r] = s;
+        mode[r] = m;
+      }
+    }
+  }
+  return { score, mode };
+}
