@@ -2,8 +2,8 @@
  * The hub's own configuration: generic topics, routes, enrichments, webhooks, bindings, limits and
  * provisioning scope. It is structured (lists of routes and bindings), so it lives in its own YAML or
  * JSON file (`--hub-config FILE`) rather than in the flat platform settings. Every field has a
- * default; an empty file gives IoT Hub's behaviour (fallback route to the store, the twins and the
- * `telemetry.batch` event).
+ * default; an empty file gives IoT Hub's behaviour (every message to the fallback route: the store and
+ * the twin bindings).
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -29,7 +29,9 @@ export const HubConfigSchema = z
     routes: z
       .array(z.object({ name: z.string().min(1), condition: z.string().default('true'), endpoints: z.array(z.string()).min(1), enabled: z.boolean().default(true) }))
       .default([]),
-    fallback: z.object({ enabled: z.boolean().default(true), endpoints: z.array(z.string()).default(['store', 'twins', 'events']) }).prefault({}),
+    // IoT Hub sends unrouted messages to its built-in events endpoint; here the store and the twins.
+    // The batched `events` bus endpoint is opt-in: at device rates it doubles the CPU per message.
+    fallback: z.object({ enabled: z.boolean().default(true), endpoints: z.array(z.string()).default(['store', 'twins']) }).prefault({}),
     enrichments: z.array(z.object({ key: z.string().min(1), value: z.string(), endpoints: z.array(z.string()).optional() })).default([]),
     webhooks: z
       .record(z.string(), z.object({ url: z.string().url(), headers: z.record(z.string(), z.string()).default({}), timeoutMs: z.number().int().min(100).default(5000), maxQueue: z.number().int().min(1).default(10_000), retries: z.number().int().min(0).default(3) }))

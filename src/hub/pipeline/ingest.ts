@@ -40,8 +40,33 @@ export function seriesName(deviceId: string, path: string): string {
 
 const SERIES_MAX = STORAGE_LIMITS.idBytes;
 
+/** The routing view of one message; the twin view is built only if a query reads it. */
+class MessageContext implements RouteContext {
+  private twinCache: Record<string, unknown> | undefined;
+  constructor(
+    readonly body: unknown,
+    readonly app: Readonly<Record<string, string>>,
+    readonly system: Readonly<Record<string, string>>,
+    private readonly device: DeviceRecord | undefined,
+  ) {}
+  twin(): Record<string, unknown> | undefined {
+    if (!this.device) return undefined;
+    return (this.twinCache ??= twinView(this.device) as Record<string, unknown>);
+  }
+}
+
+const NO_EVENTS: readonly PublishItem[] = [];
+
 export class Ingestor {
+  private readonly accepted = new Map<string, { inc(): void }>();
+
   constructor(private readonly deps: IngestDeps) {}
+
+  private countAccepted(source: string): void {
+    let c = this.accepted.get(source);
+    if (!c) this.accepted.set(source, (c = this.deps.metrics.accepted.labels(source)));
+    c.inc();
+  }
 
   async ingest(incoming: IncomingMessage): Promise<void> {
     const { deps } = this;
@@ -56,78 +81,84 @@ export class Ingestor {
       await new Promise((r) => setTimeout(r, wait));
     }
 
-    const device = m.device ?? (deps.router.usesTwin || deps.bindings.size > 0 ? await deps.findDevice(m.deviceId) : undefined);
-    const arrivalIso = new Date(m.arrivalMs).toISOString();
+    const router = deps.router;
+    const device = m.device ?? (router.usesTwin || deps.bindings.size > 0 ? await deps.findDevice(m.deviceId) : undefined);
     // The full system property set is built only when a route, enrichment or webhook can read it.
     const system: Readonly<Record<string, string>> =
-      deps.router.usesSystem || deps.webhooks.size > 0 ? { ...m.system, 'iothub-connection-device-id': m.deviceId, 'iothub-enqueuedtime': arrivalIso, 'iothub-message-source': 'Telemetry', iothubname: deps.hubName } : m.system;
-    let twinCache: Record<string, unknown> | undefined;
-    const ctx: RouteContext = {
-      body: m.json,
-      app: m.app,
-      system,
-      twin: () => (device ? (twinCache ??= twinView(device) as Record<string, unknown>) : undefined),
-    };
-    const decision = deps.router.route(ctx);
-    const endpoints = decision.endpoints;
+      router.usesSystem || deps.webhooks.size > 0
+        ? { ...m.system, 'iothub-connection-device-id': m.deviceId, 'iothub-enqueuedtime': new Date(m.arrivalMs).toISOString(), 'iothub-message-source': 'Telemetry', iothubname: deps.hubName }
+        : m.system;
+    const ctx = new MessageContext(m.json, m.app, system, device);
+    const endpoints = router.route(ctx).endpoints;
     if (endpoints.size === 0) {
       // IoT Hub drops messages that match no route when the fallback is off; nothing to make durable.
-      deps.metrics.accepted.inc({ source: m.source });
+      this.countAccepted(m.source);
       return;
     }
 
-    const sourceIso = m.sourceMs === m.arrivalMs ? arrivalIso : new Date(m.sourceMs).toISOString();
     const leaves = m.json === undefined ? [] : flattenScalars(m.json);
     const points: TimePoint[] = [];
     if (endpoints.has('store')) {
       const time = new Date(m.sourceMs);
-      const arrival = new Date(m.arrivalMs);
-      for (const [path, v] of leaves) {
+      const arrival = m.sourceMs === m.arrivalMs ? time : new Date(m.arrivalMs);
+      for (let i = 0; i < leaves.length; i++) {
+        const [path, v] = leaves[i]!;
         if (typeof v === 'string') continue;
         const series = seriesName(m.deviceId, path);
-        if (Buffer.byteLength(series) > SERIES_MAX) continue;
+        // UTF-16 length × 3 bounds the UTF-8 size; count bytes only for names that might be too long.
+        if (series.length * 3 > SERIES_MAX && Buffer.byteLength(series) > SERIES_MAX) continue;
         points.push({ series, time, arrival, value: typeof v === 'boolean' ? (v ? 1 : 0) : v });
       }
     }
     const twinId = device?.twinId;
-    const telemetry = (endpoint: Endpoint): TelemetryReceived => ({
-      deviceId: m.deviceId,
-      ...(twinId ? { twinId } : {}),
-      sourceTime: sourceIso,
-      arrivalTime: arrivalIso,
-      values: valuesOf(leaves),
-      properties: deps.router.hasEnrichments ? { ...m.app, ...deps.router.enrich(ctx, endpoint) } : m.app,
-    });
-    const events: PublishItem[] = endpoints.has('bus') ? [{ name: 'telemetry.received', payload: telemetry('bus'), key: m.deviceId }] : [];
-    const summary = endpoints.has('events') ? telemetry('events') : undefined;
+    const events: readonly PublishItem[] = endpoints.has('bus') ? [{ name: 'telemetry.received', payload: this.telemetry(m, twinId, leaves, ctx, 'bus'), key: m.deviceId }] : NO_EVENTS;
+    const summary = endpoints.has('events') ? this.telemetry(m, twinId, leaves, ctx, 'events') : undefined;
 
     // Computed before the commit (cheap, and it reads the message), applied after it.
-    let binding: { twinId: string; patch: ReturnType<NonNullable<ReturnType<BindingSet['for']>>['evaluate']> } | undefined;
-    if (endpoints.has('twins') && deps.twins) {
+    let bindingTwin: string | undefined;
+    let binding: ReturnType<NonNullable<ReturnType<BindingSet['for']>>['evaluate']> | undefined;
+    if (deps.twins && endpoints.has('twins')) {
       const b = deps.bindings.for(m.deviceId, device?.modelId);
-      if (b) binding = { twinId: b.twinId(m.deviceId, twinId), patch: b.evaluate(ctx) };
+      if (b) {
+        bindingTwin = b.twinId(m.deviceId, twinId);
+        binding = b.evaluate(ctx);
+      }
     }
 
-    await deps.committer.submit({ points, events, ...(summary ? { summary } : {}) });
-    deps.metrics.accepted.inc({ source: m.source });
+    await deps.committer.submit(summary ? { points, events, summary } : { points, events });
+    this.countAccepted(m.source);
     deps.touch(m.deviceId, m.arrivalMs);
 
     if (binding) {
-      deps.twins!.enqueue(binding.twinId, binding.patch.patch, m.sourceMs);
-      if (binding.patch.telemetry) deps.twins!.telemetry(binding.twinId, binding.patch.telemetry, m.sourceMs);
+      deps.twins!.enqueue(bindingTwin!, binding.patch, m.sourceMs);
+      if (binding.telemetry) deps.twins!.telemetry(bindingTwin!, binding.telemetry, m.sourceMs);
     }
-    for (const e of endpoints) {
-      if (!e.startsWith('webhook:')) continue;
-      deps.webhooks.get(e.slice(8))?.enqueue({
-        deviceId: m.deviceId,
-        sourceTime: sourceIso,
-        enqueuedTime: arrivalIso,
-        systemProperties: m.system,
-        properties: deps.router.hasEnrichments ? { ...m.app, ...deps.router.enrich(ctx, e) } : m.app,
-        body: (m.json === undefined ? m.body.toString('base64') : m.json) as never,
-        ...(m.json === undefined ? { bodyEncoding: 'base64' } : {}),
-      });
+    if (deps.webhooks.size > 0) {
+      for (const e of endpoints) {
+        if (!e.startsWith('webhook:')) continue;
+        deps.webhooks.get(e.slice(8))?.enqueue({
+          deviceId: m.deviceId,
+          sourceTime: new Date(m.sourceMs).toISOString(),
+          enqueuedTime: new Date(m.arrivalMs).toISOString(),
+          systemProperties: m.system,
+          properties: router.hasEnrichments ? { ...m.app, ...router.enrich(ctx, e) } : m.app,
+          body: (m.json === undefined ? m.body.toString('base64') : m.json) as never,
+          ...(m.json === undefined ? { bodyEncoding: 'base64' } : {}),
+        });
+      }
     }
+  }
+
+  private telemetry(m: DecodedMessage, twinId: string | undefined, leaves: ReadonlyArray<[string, Scalar]>, ctx: RouteContext, endpoint: Endpoint): TelemetryReceived {
+    const router = this.deps.router;
+    return {
+      deviceId: m.deviceId,
+      ...(twinId ? { twinId } : {}),
+      sourceTime: new Date(m.sourceMs).toISOString(),
+      arrivalTime: new Date(m.arrivalMs).toISOString(),
+      values: valuesOf(leaves),
+      properties: router.hasEnrichments ? { ...m.app, ...router.enrich(ctx, endpoint) } : m.app,
+    };
   }
 }
 

@@ -8,6 +8,12 @@ import type { JsonObject, JsonPatchOperation } from '../../bus/index.js';
 export interface TwinUpdater {
   /** Applies the patch (RFC 6902 `add` operations on property paths) and emits `twin.updated`. */
   patchTwin(twinId: string, patch: readonly JsonPatchOperation[], options: { sourceTime: string }): Promise<void>;
+  /**
+   * Optional batch form: several twins at once (one store transaction, one bus publishMany), which
+   * is how the graph keeps up with device rates. The sink uses it when present. Per-twin failures
+   * are reported in the result (index-aligned), not thrown.
+   */
+  patchTwins?(updates: ReadonlyArray<{ twinId: string; patch: readonly JsonPatchOperation[]; sourceTime: string }>): Promise<ReadonlyArray<Error | undefined>>;
   twinExists(twinId: string): Promise<boolean>;
   /** DTDL Telemetry is not stored on the twin; it is published as twin telemetry (ADT's telemetry notifications). */
   publishTelemetry?(twinId: string, values: JsonObject, options: { sourceTime: string }): Promise<void>;

@@ -70,7 +70,19 @@ export class TwinSink {
       if (p.messages > 1) this.stats.merged++;
       if (sourceMs > p.sourceMs) p.sourceMs = sourceMs;
     }
-    this.pump();
+    this.schedule();
+  }
+
+  private scheduled = false;
+
+  /** Pumps on the next turn, so updates enqueued together (a commit's worth) leave in one batch. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
   }
 
   telemetry(twinId: string, values: JsonObject, sourceMs: number): void {
@@ -78,48 +90,98 @@ export class TwinSink {
     this.updater.publishTelemetry(twinId, values, { sourceTime: new Date(sourceMs).toISOString() }).catch((err: unknown) => this.options.onError?.(twinId, err));
   }
 
+  private calls = 0;
+
   private pump(): void {
-    while (this.running.size < this.concurrency && this.ready.length > 0) {
-      const twinId = this.ready.shift() as string;
-      const p = this.pending.get(twinId);
-      if (!p) continue;
-      this.pending.delete(twinId);
-      this.running.add(twinId);
-      void this.apply(twinId, p);
+    if (this.updater.patchTwins) {
+      // Batch form: up to 256 twins per call, `concurrency` calls at once.
+      while (this.calls < this.concurrency && this.ready.length > 0) {
+        const take = this.ready.splice(0, 256);
+        const batch: Array<[string, Pending]> = [];
+        for (const twinId of take) {
+          const p = this.pending.get(twinId);
+          if (!p) continue;
+          this.pending.delete(twinId);
+          this.running.add(twinId);
+          batch.push([twinId, p]);
+        }
+        if (batch.length > 0) void this.applyMany(batch);
+      }
+    } else {
+      while (this.running.size < this.concurrency && this.ready.length > 0) {
+        const twinId = this.ready.shift() as string;
+        const p = this.pending.get(twinId);
+        if (!p) continue;
+        this.pending.delete(twinId);
+        this.running.add(twinId);
+        void this.apply(twinId, p);
+      }
     }
-    if (this.running.size === 0 && this.ready.length === 0) {
+    if (this.running.size === 0 && this.ready.length === 0 && this.calls === 0) {
       for (const w of this.idleWaiters) w();
       this.idleWaiters = [];
     }
   }
 
-  private async apply(twinId: string, p: Pending): Promise<void> {
+  private static patchOf(p: Pending): JsonPatchOperation[] {
     const patch: JsonPatchOperation[] = [];
     for (const [path, { value }] of p.props) patch.push({ op: 'add', path, value });
+    return patch;
+  }
+
+  private succeeded(twinId: string, p: Pending, ms: number): void {
+    this.stats.updates++;
+    let seen = this.applied.get(twinId);
+    if (!seen) {
+      if (this.applied.size > 500_000) this.applied.clear(); // bound memory; only ordering of stale values is lost
+      this.applied.set(twinId, (seen = new Map()));
+    }
+    for (const [path, { sourceMs }] of p.props) if ((seen.get(path) ?? -Infinity) < sourceMs) seen.set(path, sourceMs);
+    this.options.onUpdate?.({ twinId, messages: p.messages, ms });
+  }
+
+  private failed(twinId: string, err: unknown): void {
+    this.stats.failures++;
+    this.options.onError?.(twinId, err);
+  }
+
+  private done(twinId: string): void {
+    this.running.delete(twinId);
+    if (this.pending.has(twinId)) this.ready.push(twinId);
+  }
+
+  private async apply(twinId: string, p: Pending): Promise<void> {
     const started = performance.now();
     try {
-      await this.updater.patchTwin(twinId, patch, { sourceTime: new Date(p.sourceMs).toISOString() });
-      this.stats.updates++;
-      let seen = this.applied.get(twinId);
-      if (!seen) {
-        if (this.applied.size > 500_000) this.applied.clear(); // bound memory; only ordering of stale values is lost
-        this.applied.set(twinId, (seen = new Map()));
-      }
-      for (const [path, { sourceMs }] of p.props) if ((seen.get(path) ?? -Infinity) < sourceMs) seen.set(path, sourceMs);
-      this.options.onUpdate?.({ twinId, messages: p.messages, ms: performance.now() - started });
+      await this.updater.patchTwin(twinId, TwinSink.patchOf(p), { sourceTime: new Date(p.sourceMs).toISOString() });
+      this.succeeded(twinId, p, performance.now() - started);
     } catch (err) {
-      this.stats.failures++;
-      this.options.onError?.(twinId, err);
+      this.failed(twinId, err);
     } finally {
-      this.running.delete(twinId);
-      if (this.pending.has(twinId)) this.ready.push(twinId);
+      this.done(twinId);
+      this.pump();
+    }
+  }
+
+  private async applyMany(batch: Array<[string, Pending]>): Promise<void> {
+    this.calls++;
+    const started = performance.now();
+    try {
+      const results = await this.updater.patchTwins!(batch.map(([twinId, p]) => ({ twinId, patch: TwinSink.patchOf(p), sourceTime: new Date(p.sourceMs).toISOString() })));
+      const ms = performance.now() - started;
+      batch.forEach(([twinId, p], i) => (results[i] ? this.failed(twinId, results[i]) : this.succeeded(twinId, p, ms)));
+    } catch (err) {
+      for (const [twinId] of batch) this.failed(twinId, err);
+    } finally {
+      this.calls--;
+      for (const [twinId] of batch) this.done(twinId);
       this.pump();
     }
   }
 
   /** Resolves when nothing is pending or running (tests, shutdown). */
   idle(): Promise<void> {
-    if (this.running.size === 0 && this.ready.length === 0) return Promise.resolve();
+    if (this.running.size === 0 && this.ready.length === 0 && this.calls === 0 && !this.scheduled) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 }

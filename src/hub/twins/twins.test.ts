@@ -84,6 +84,7 @@ test('twin sink: updates that arrive while one is running are merged; newest sou
   const { updater, calls } = fakeUpdater(20);
   const sink = new TwinSink(updater);
   sink.enqueue('t1', [{ op: 'add', path: '/temp', value: 1 }], 1000);
+  await new Promise((r) => setImmediate(r)); // the first update is now running (20 ms)
   sink.enqueue('t1', [{ op: 'add', path: '/temp', value: 3 }], 3000);
   sink.enqueue('t1', [{ op: 'add', path: '/temp', value: 2 }], 2000); // older than 3: loses
   sink.enqueue('t1', [{ op: 'add', path: '/rpm', value: 9 }], 2500);
@@ -106,6 +107,16 @@ test('twin sink: updates that arrive while one is running are merged; newest sou
   await sink.idle();
   assert.equal(calls.length, 2);
   assert.equal(sink.snapshot.updates, 2);
+});
+
+test('twin sink: values enqueued in the same turn leave as one update', async () => {
+  const { updater, calls } = fakeUpdater();
+  const sink = new TwinSink(updater);
+  sink.enqueue('t2', [{ op: 'add', path: '/a', value: 1 }], 1);
+  sink.enqueue('t2', [{ op: 'add', path: '/b', value: 2 }], 2);
+  await sink.idle();
+  assert.equal(calls.length, 1);
+  assert.deepEqual(calls[0]!.patch.map((p) => p.path), ['/a', '/b']);
 });
 
 test('twin sink: failures are counted and reported, other twins carry on', async () => {
@@ -165,4 +176,27 @@ test('router: unknown endpoints, duplicate names and bad queries are configurati
   );
   assert.throws(() => parseHubConfig({ routes: 'nope' }), (e: { code?: string }) => e.code === 'hub.invalid_config');
   assert.throws(() => parseHubConfig({ unknownKey: 1 }), (e: { code?: string }) => e.code === 'hub.invalid_config');
+});
+
+test('twin sink: with patchTwins, ready twins go in one call; per-twin failures are counted alone', async () => {
+  const calls: string[][] = [];
+  const updater: TwinUpdater = {
+    async patchTwin() {
+      throw new Error('the batch form should be used');
+    },
+    async patchTwins(updates) {
+      calls.push(updates.map((u) => u.twinId));
+      return updates.map((u) => (u.twinId === 'b' ? new Error('model says no') : undefined));
+    },
+    async twinExists() {
+      return true;
+    },
+  };
+  const errors: string[] = [];
+  const sink = new TwinSink(updater, { onError: (id) => errors.push(id) });
+  for (const id of ['a', 'b', 'c']) sink.enqueue(id, [{ op: 'add', path: '/x', value: 1 }], 1);
+  await sink.idle();
+  assert.deepEqual(calls, [['a', 'b', 'c']]);
+  assert.deepEqual(errors, ['b']);
+  assert.deepEqual(sink.snapshot, { updates: 2, failures: 1, merged: 0 });
 });
