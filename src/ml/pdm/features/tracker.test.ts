@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FEATURE_NAMES } from './catalogue.js';
+import { MachineTracker } from './tracker.js';
+
+const H = 3_600_000;
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const at = (x: Float64Array, name: string) => x[FEATURE_NAMES.indexOf(name)]!;
+
+/**
+ * 72 hours, six messages an hour. The high band grows 1 % an hour (log-linear), scrap is a constant
+ * 2 rejects per 8 parts, one counter reset, two minor stops and one idle half-hour in the last day,
+ * one maintenance sample at hour 40.
+ */
+function feed(tr: MachineTracker): void {
+  let good = 0, reject = 0, k = 0;
+  for (let h = 0; h < 72; h++) {
+    for (let s = 0; s < 6; s++, k++) {
+      let state = 'running', reason: string | undefined;
+      if ((h === 55 && (s === 2 || s === 3)) || (h === 56 && s === 5)) [state, reason] = ['down', 'minorStop'];
+      if (h === 60 && s < 3) [state, reason] = ['idle', 'stoppedByOperator'];
+      if (h === 40 && s === 0) [state, reason] = ['maintenance', 'requested'];
+      good = h === 50 && s === 0 ? 1 : good + 1; // resetCounters at hour 50: the counter restarts
+      if (k % 3 === 0) reject++;
+      tr.add({ time: T0 + h * H + s * 600_000, values: { state, ...(reason ? { stateReason: reason } : {}), vibrationHighBand: 0.2 * Math.exp(0.01 * h), goodCount: good, rejectCount: reject, speed: 10_000 } });
+    }
+  }
+}
+
+test('features of a hand-built 72-hour series', () => {
+  const tr = new MachineTracker({ deviceId: 'L1-CNC', type: 'cnc' }, { anomaly: false });
+  feed(tr);
+  assert.equal(tr.advanceTo(T0 + 72 * H), 1);
+  assert.equal(tr.boundary, T0 + 72 * H);
+  const x = tr.features();
+  // level: mean of the last six hourly medians (hours 66–71).
+  let level = 0;
+  for (let h = 66; h < 72; h++) level += (0.2 * Math.exp(0.01 * h)) / 6;
+  assert.ok(Math.abs(at(x, 'vibrationHighBand.level') - level) < 1e-12);
+  // dev: log level against the median of the daily means of log values: days average h = 11.5, 35.5, 59.5.
+  const dev = Math.log(level) - (Math.log(0.2) + 0.01 * 35.5);
+  assert.ok(Math.abs(at(x, 'vibrationHighBand.dev') - dev) < 1e-12);
+  // 1 % an hour in log terms is 0.24 a day over every window.
+  for (const w of ['slope1d', 'slope3d', 'slope7d']) assert.ok(Math.abs(at(x, `vibrationHighBand.${w}`) - 0.24) < 1e-9, w);
+  assert.ok(Math.abs(at(x, 'vibrationHighBand.proj3d') - (dev + 0.72)) < 1e-9);
+  // Scrap: one reject every third message = 2 per hour against 6 good: 2 / 8, the reset notwithstanding.
+  assert.ok(Math.abs(at(x, 'scrapRate.24h') - 0.25) < 1e-12);
+  assert.ok(Math.abs(at(x, 'scrapRate.6h') - 0.25) < 1e-12);
+  // Running share of the last 24 h: 6 of the 144 messages were not running.
+  assert.ok(Math.abs(at(x, 'running.share24h') - 23 / 24) < 1e-12);
+  assert.equal(at(x, 'minorStops.24h'), 2);
+  assert.equal(at(x, 'hoursSince.maintenance'), 32);
+  assert.ok(Number.isNaN(at(x, 'hoursSince.plannedMaintenance')), 'never seen');
+  assert.ok(Number.isNaN(at(x, 'anomaly.max24h')), 'detectors off');
+  assert.equal(at(x, 'type.cnc'), 1);
+  assert.equal(at(x, 'type.robot'), 0);
+  // Channels never reported (vibration, pressure) stay unknown rather than zero.
+  assert.ok(Number.isNaN(at(x, 'vibration.level')));
+});
+
+test('features read finished hours only: later messages do not change a boundary snapshot', () => {
+  const tr = new MachineTracker({ deviceId: 'L1-CNC', type: 'cnc' }, { anomaly: false });
+  feed(tr);
+  tr.advanceTo(T0 + 72 * H);
+  const before = Array.from(tr.features());
+  tr.add({ time: T0 + 72 * H + 1000, values: { state: 'running', vibrationHighBand: 99, goodCount: 1e6, rejectCount: 1e6 } });
+  assert.deepEqual(Array.from(tr.features()).map(String), before.map(String));
+});
+
+test('repeated or late messages are dropped; failure states are recognised', () => {
+  const tr = new MachineTracker({ deviceId: 'L1-ROBOT', type: 'robot' }, { anomaly: false });
+  tr.add({ time: T0, values: { state: 'running', vibration: 1, goodCount: 0, rejectCount: 0 } });
+  tr.add({ time: T0 + 60_000, values: { state: 'running', vibration: 1, goodCount: 5, rejectCount: 0 } });
+  tr.add({ time: T0 + 60_000, values: { state: 'running', vibration: 1, goodCount: 5, rejectCount: 5 } }); // redelivery
+  tr.add({ time: T0 + 30_000, values: { state: 'down', stateReason: 'bearingWear', goodCount: 5, rejectCount: 9 } }); // late
+  assert.equal(tr.currentState.inFailure, false);
+  tr.add({ time: T0 + 120_000, values: { state: 'down', stateReason: 'bearingWear', goodCount: 5, rejectCount: 0 } });
+  assert.equal(tr.currentState.inFailure, true);
+  tr.advanceTo(T0 + H);
+  assert.equal(tr.features()[FEATURE_NAMES.indexOf('scrapRate.6h')], 0, '5 good, no reject: the repeat and the late message were not counted');
+});
