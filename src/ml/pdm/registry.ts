@@ -59,6 +59,14 @@ export function summaryOf(model: PdmModel): Omit<Meta, 'version' | 'trainedBy' |
   };
 }
 
+/**
+ * Storage bodies are plain JSON: an undefined metric (NaN: no positives to compute it on) is stored
+ * as null, exactly what JSON.stringify writes to a model file. Tree thresholds are always finite.
+ */
+function jsonSafe(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
 export class ModelRegistry {
   constructor(
     private readonly store: StorageAdapter,
@@ -75,12 +83,12 @@ export class ModelRegistry {
       const meta: Meta = { version, ...summaryOf(model), ...(info.trainedBy ? { trainedBy: info.trainedBy } : {}), ...(info.source ? { source: info.source } : {}) };
       const ops: WriteOp[] = [
         { op: 'put', collection: this.collection, id: COUNTER, body: { last: version }, expectVersion: counter ? counter.version : 'absent' },
-        { op: 'put', collection: this.collection, id: metaId(version), body: meta, expectVersion: 'absent' },
-        { op: 'put', collection: this.collection, id: bodyId(version), body: model, expectVersion: 'absent' },
+        { op: 'put', collection: this.collection, id: metaId(version), body: jsonSafe(meta), expectVersion: 'absent' },
+        { op: 'put', collection: this.collection, id: bodyId(version), body: jsonSafe(model), expectVersion: 'absent' },
       ];
       try {
         await this.store.write(ops);
-        return { ...meta, promoted: false };
+        return { ...(jsonSafe(meta) as Meta), promoted: false };
       } catch (err) {
         if (!StorageErrors.is(err, 'version_conflict')) throw err;
       }
