@@ -34,6 +34,7 @@ export const SETTINGS = {
     allowed: "'inprocess' or nats://host:port",
   },
   simulator: { flag: 'simulator', env: 'TWINWORKS_SIMULATOR', schema: bool, default: true, help: 'run the demo plant simulator (--no-simulator to turn off)', allowed: 'true or false' },
+  demo: { flag: 'demo', env: 'TWINWORKS_DEMO', schema: bool, default: true, help: 'create the demo plant models and twins at start if missing (--no-demo for an empty graph)', allowed: 'true or false' },
   logLevel: {
     flag: 'log-level',
     env: 'TWINWORKS_LOG_LEVEL',

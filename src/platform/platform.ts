@@ -92,7 +92,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       logger.info('first start: created user admin with the password from TWINWORKS_ADMIN_PASSWORD');
     }
 
-    const twins = await startTwins({ store, bus, logger, source: config.publicHost ?? hostname(), seedDemo: config.simulator });
+    const twins = await startTwins({ store, bus, logger, source: config.publicHost ?? hostname(), seedDemo: config.demo });
     stack.push({ name: 'twins', stop: () => twins.stop() });
 
     const publicHost = config.publicHost ?? hostname();
