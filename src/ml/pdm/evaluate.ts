@@ -23,7 +23,8 @@ import { scoreWarnings, type Episode, type WarningScore } from './warnings.js';
 export type SimWindow = Omit<SimHistoryOptions, 'from' | 'to'> & { readonly from: number; readonly to: number };
 
 export interface EvaluateOptions {
-  readonly train: SimWindow;
+  /** The training history; not needed when `model` is given. */
+  readonly train?: SimWindow;
   readonly test: SimWindow;
   readonly warmUpDays?: number;
   readonly trainOptions?: TrainOptions;
@@ -70,15 +71,17 @@ export async function evaluatePdm(o: EvaluateOptions): Promise<EvaluationReport>
   const horizonMs = horizonH * HOUR_MS;
   // Same plant and seed: one history, so the test must start a horizon after the training rows end
   // (their labels look that far ahead). Another seed is another plant history: no shared events.
-  const samePlant = o.train.seed === o.test.seed && o.train.lines === o.test.lines && o.train.plant === o.test.plant;
-  if (samePlant && o.test.from < o.train.to + horizonMs) {
+  const train = o.train;
+  if (!train && !o.model) throw PdmErrors.create('bad_window', 'evaluate needs a training window or a model', {});
+  const samePlant = train !== undefined && train.seed === o.test.seed && train.lines === o.test.lines && train.plant === o.test.plant;
+  if (train && samePlant && o.test.from < train.to + horizonMs) {
     throw PdmErrors.create('bad_window', 'with the same plant and seed the test must start at least one horizon after the training window ends', { trainTo: new Date(o.train.to).toISOString(), testFrom: new Date(o.test.from).toISOString(), horizonHours: horizonH });
   }
   const t0 = Date.now();
   let model = o.model;
   if (!model) {
     log('simulating the training history');
-    const ds = buildSimDataset(o.train, warm, horizonMs);
+    const ds = buildSimDataset(train!, warm, horizonMs);
     log(`training on ${ds.rows} rows, ${ds.failures.length} failures`);
     model = trainPdm(ds, { ...o.trainOptions, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
   }
