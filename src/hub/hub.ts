@@ -86,7 +86,7 @@ export interface DeviceHub {
   close(): Promise<void>;
 }
 
-export async function assembleHub(options: DeviceHubOptions): Promise<DeviceHub> {
+export async function createDeviceHub(options: DeviceHubOptions): Promise<DeviceHub> {
   const config = options.config ?? parseHubConfig({});
   const log = options.logger.child({ context: 'hub' });
   const { store, bus } = options;
