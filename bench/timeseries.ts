@@ -9,7 +9,7 @@
  *    raw engine running the equivalent plain SQL (time_bucket … GROUP BY) and reading all rows.
  *    Best of three runs each, after one warm-up.
  *
- * Flags: --quick (1/10 of every size), --points N (aggregation size), --json. PostgreSQL runs when
+ * Flags: --quick (1/10 of every size), --points N (aggregation size), --only ingest|aggregate, --json. PostgreSQL runs when
  * TWINWORKS_BENCH_POSTGRES_URL or TWINWORKS_TEST_POSTGRES_URL is set (ingest only: 100 M rows in
  * a plain PostgreSQL table is not a test of Twinworks).
  */
@@ -31,6 +31,7 @@ const scale = quick ? 0.1 : 1;
 const INGEST = Math.round(5_000_000 * scale);
 const WRITER_EVENTS = Math.round(200_000 * scale);
 const AGG_POINTS = flag('--points') ?? Math.round(100_000_000 * scale);
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const SERIES = 100;
 const HZ = 10;
 const T0 = Date.UTC(2024, 0, 1);
@@ -170,14 +171,14 @@ console.log(`timeseries bench — ${new Date().toISOString().slice(0, 10)}, ${cp
 const dir = mkdtempSync(join(tmpdir(), 'twinworks-bench-ts-'));
 try {
   const ingestFile = join(dir, 'ingest.duckdb');
-  await ingest('duckdb', createDuckDbStorage({ file: ingestFile }), (n) => duckRaw(ingestFile, genSql(n, 10 * 86_400_000)));
-  await aggregation(dir);
+  if (ONLY !== 'aggregate') await ingest('duckdb', createDuckDbStorage({ file: ingestFile }), (n) => duckRaw(ingestFile, genSql(n, 10 * 86_400_000)));
+  if (ONLY !== 'ingest') await aggregation(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
 const url = process.env.TWINWORKS_BENCH_POSTGRES_URL ?? process.env.TWINWORKS_TEST_POSTGRES_URL;
-if (url === undefined) console.log('postgres: skipped (set TWINWORKS_BENCH_POSTGRES_URL)');
+if (url === undefined || ONLY === 'aggregate') console.log('postgres: skipped (set TWINWORKS_BENCH_POSTGRES_URL; ingest only)');
 else {
   const schema = `tw_bench_ts_${process.pid}`;
   const client = new pg.Client({ connectionString: url });

@@ -63,8 +63,9 @@ export function aggregateSql(q: CheckedAggregate): { sql: string; values: DuckDB
   const cols = [`${seriesCol} AS s`];
   let from = 'points p';
   if (q.buckets.kind === 'fixed') {
-    const { widthMs: w, originMs: o } = q.buckets;
-    cols.push(`(${o} + floor((epoch_ms(p.time) - ${o}) / ${w})::BIGINT * ${w})::BIGINT AS b`);
+    // Integer division truncates toward zero; with the origin moved to at or before `from` every
+    // numerator is non-negative, so it floors. The bucket index is turned into a start in decodeRow.
+    cols.push(`(epoch_ms(p.time) - ${gridOrigin(q)}) // ${q.buckets.widthMs} AS b`);
   } else {
     values.push(listValue(q.buckets.starts.map(tz)), listValue(q.buckets.ends.map(tz)));
     types.push(LIST(TIMESTAMPTZ), LIST(TIMESTAMPTZ));
@@ -84,6 +85,13 @@ export function aggregateSql(q: CheckedAggregate): { sql: string; values: DuckDB
   return { sql, values, types };
 }
 
+/** The grid origin moved back to the last grid line at or before `from`. */
+function gridOrigin(q: CheckedAggregate): number {
+  if (q.buckets.kind !== 'fixed') return 0;
+  const { widthMs: w, originMs: o } = q.buckets;
+  return o + Math.floor((q.from.getTime() - o) / w) * w;
+}
+
 export async function aggregate(conn: DuckDBConnection, q: CheckedAggregate): Promise<AggregateRow[]> {
   const { sql, values, types } = aggregateSql(q);
   const rows = (await conn.runAndReadAll(sql, values, types)).getRows();
@@ -92,7 +100,9 @@ export async function aggregate(conn: DuckDBConnection, q: CheckedAggregate): Pr
 
 /** Column order as built in aggregateSql. Exported for the benchmark, which reads the same rows. */
 export function decodeRow(r: readonly DuckDBValue[], q: CheckedAggregate): AggregateRow {
-  const row: Record<string, unknown> = { series: r[0] as string | null, bucketStart: new Date(num(r[1] as DuckDBValue)), count: num(r[2] as DuckDBValue) };
+  const b = num(r[1] as DuckDBValue);
+  const start = q.buckets.kind === 'fixed' ? gridOrigin(q) + b * q.buckets.widthMs : b;
+  const row: Record<string, unknown> = { series: r[0] as string | null, bucketStart: new Date(start), count: num(r[2] as DuckDBValue) };
   let i = 3;
   for (const f of q.functions) {
     if (f === 'count' || f === 'first' || f === 'last') continue;

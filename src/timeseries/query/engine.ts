@@ -111,19 +111,21 @@ export class HistoryQueries {
           const k = bucketIndex(plan, r.bucketStart.getTime());
           if (k < 0 || r.series === null) continue;
           let list = stats.get(r.series);
-          if (list === undefined) stats.set(r.series, (list = buckets.map(() => ({ count: 0 }))));
-          list[k] = { ...r, count: r.count } as BucketStats;
+          if (list === undefined) stats.set(r.series, (list = new Array<BucketStats>(buckets.length)));
+          list[k] = r as BucketStats;
         }
       }
     }
     const twa = req.functions.includes('twa') ? await this.twa(series, req, buckets) : undefined;
+    // ISO strings once per bucket, not once per series and bucket (100 series × 1667 buckets add up).
+    const times = buckets.map(bucketTimes);
     const perSeries = series.map((s) => {
-      const st = stats.get(s.series) ?? buckets.map(() => ({ count: 0 }));
-      const rows = buckets.map((b, k) => row(b, st[k] ?? { count: 0 }, req.functions, percentiles, twa?.get(s.series)?.[k]));
+      const st = stats.get(s.series);
+      const rows = times.map((b, k) => row(b, st?.[k] ?? EMPTY, req.functions, percentiles, twa?.get(s.series)?.[k]));
       return { ...describe(s), buckets: fillGaps(rows, req.fill ?? 'null') };
     });
     if (req.rollup === undefined) return { series: perSeries };
-    return { series: perSeries, rollup: await this.rollup(req, series, plan, buckets, perSeries.map((p) => ({ ...p, buckets: buckets.map((b, k) => row(b, stats.get(p.series)?.[k] ?? { count: 0 }, req.functions, percentiles, twa?.get(p.series)?.[k])) })), simple, percentiles, archived) };
+    return { series: perSeries, rollup: await this.rollup(req, series, plan, buckets, perSeries.map((p) => ({ ...p, buckets: times.map((b, k) => row(b, stats.get(p.series)?.[k] ?? EMPTY, req.functions, percentiles, twa?.get(p.series)?.[k])) })), simple, percentiles, archived) };
   }
 
   private async rollup(req: AggregateRequest, series: SeriesInfo[], plan: BucketPlan, buckets: Bucket[], per: Array<{ buckets: BucketOut[] }>, simple: SimpleFunction[], percentiles: number[], archived: boolean): Promise<NonNullable<AggregateResult['rollup']>> {
@@ -148,7 +150,7 @@ export class HistoryQueries {
         }
       }
       rows = buckets.map((b, k) => {
-        const r = row(b, pooled[k] ?? { count: 0 }, simple, percentiles, undefined);
+        const r = row(bucketTimes(b), pooled[k] ?? EMPTY, simple, percentiles, undefined);
         if (req.functions.includes('twa')) r.values['twa'] = combine('avg', per.map((p) => p.buckets[k]?.values['twa'] ?? null));
         return r;
       });
@@ -224,9 +226,11 @@ function bucketStats(points: readonly TimePoint[], plan: BucketPlan, n: number, 
   return groups.map((g) => statsOf(g, { functions, percentiles }));
 }
 
-const bucketTimes = (b: Bucket) => ({ start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString(), ...(b.label !== undefined ? { label: b.label } : {}) });
+const EMPTY: BucketStats = { count: 0 };
+type BucketTimes = { start: string; end: string; label?: string };
+const bucketTimes = (b: Bucket): BucketTimes => ({ start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString(), ...(b.label !== undefined ? { label: b.label } : {}) });
 
-function row(b: Bucket, s: BucketStats, functions: readonly QueryFunction[], percentiles: readonly number[], twa: number | null | undefined): BucketOut {
+function row(b: BucketTimes, s: BucketStats, functions: readonly QueryFunction[], percentiles: readonly number[], twa: number | null | undefined): BucketOut {
   const values: Record<string, number | null> = {};
   for (const f of functions) {
     if (f === 'twa') values['twa'] = twa ?? null;
@@ -234,7 +238,8 @@ function row(b: Bucket, s: BucketStats, functions: readonly QueryFunction[], per
     else values[f] = s.count === 0 ? null : ((s[f] as number | null | undefined) ?? null);
   }
   percentiles.forEach((p, i) => (values[pctKey(p)] = s.count === 0 ? null : (s.percentiles?.[i] ?? null)));
-  return { ...bucketTimes(b), count: s.count, values };
+  // A literal, not a spread: this runs once per series and bucket (166 700 times in the benchmark).
+  return b.label === undefined ? { start: b.start, end: b.end, count: s.count, values } : { start: b.start, end: b.end, label: b.label, count: s.count, values };
 }
 
 function combine(method: Exclude<Rollup, 'pooled'>, values: ReadonlyArray<number | null>): number | null {
