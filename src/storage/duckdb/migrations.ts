@@ -41,6 +41,11 @@ export const DUCKDB_MIGRATIONS: readonly DuckDbMigration[] = [
       ...['series', 'alerts', 'alert_rules'].map((c) => `CREATE TABLE "${c}" (id VARCHAR PRIMARY KEY, version BIGINT NOT NULL, body JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`),
     ],
   },
+  {
+    version: 4,
+    name: 'ml: model registry',
+    statements: ['CREATE TABLE "ml_models" (id VARCHAR PRIMARY KEY, version BIGINT NOT NULL, body JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)'],
+  },
 ];
 
 export async function applyDuckDbMigrations(conn: DuckDBConnection, file: string, migrations = DUCKDB_MIGRATIONS): Promise<number[]> {

@@ -67,6 +67,14 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       return 'history: text points, series catalogue, alerts';
     },
   },
+  {
+    version: 4,
+    name: 'ml: model registry',
+    async run({ q, client }) {
+      await client.query(`CREATE TABLE ${q}."ml_models" (id text COLLATE "C" PRIMARY KEY, version bigint NOT NULL, body jsonb NOT NULL, updated_at timestamptz NOT NULL)`);
+      return 'ml: model registry';
+    },
+  },
 ];
 
 async function choosePointsLayout({ client, timescale }: MigrationContext): Promise<PointsLayout> {

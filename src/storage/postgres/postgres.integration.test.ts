@@ -40,7 +40,7 @@ if (url === undefined) {
   test('storage contract: postgres', { skip }, () => undefined);
 } else {
   runStorageContract('postgres', {
-    migrations: [1, 2, 3],
+    migrations: [1, 2, 3, 4],
     async create() {
       const schema = freshSchema();
       return { storage: await openStore(schema), reopen: () => openStore(schema) };
@@ -57,13 +57,13 @@ describe('postgres specifics', { skip }, () => {
     const replicas = Array.from({ length: 4 }, () => new PostgresStorage({ url: url as string, schema, maxConnections: 2 }));
     await Promise.all(replicas.map((r) => r.open()));
     try {
-      for (const r of replicas) assert.deepEqual(await r.appliedMigrations(), [1, 2, 3]);
+      for (const r of replicas) assert.deepEqual(await r.appliedMigrations(), [1, 2, 3, 4]);
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       const rows = (await client.query(`SELECT version, name FROM "${schema}".schema_migrations ORDER BY version`)).rows;
       const indexes = (await client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'points'`, [schema])).rows;
       await client.end();
-      assert.equal(rows.length, 3);
+      assert.equal(rows.length, 4);
       // No TimescaleDB on the CI server: the plain table with its (series, time) index, and the reason recorded.
       assert.equal(rows[1].name, 'time-series points (plain table: the timescaledb extension is not installed on the server)');
       assert.deepEqual(indexes.map((r) => r.indexname), ['points_series_time']);
