@@ -142,7 +142,7 @@ export class DuckDbWriter {
         if (id === undefined) ids.set(series, (id = ids.size));
         return id;
       };
-      const appender = await this.conn.createAppender('points_stage', 'temp');
+      const appender = await this.conn.createAppender('points_stage');
       try {
         for (let start = 0; start < points.length; start += CHUNK_ROWS) {
           const slice = points.slice(start, start + CHUNK_ROWS);
