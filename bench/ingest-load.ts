@@ -40,8 +40,13 @@ async function connectAll(cmd: ConnectCmd): Promise<void> {
   }
 }
 
-function body(n: number): string {
-  return JSON.stringify({ temperature: 20 + (n % 50) / 10, pressure: 1 + (n % 7) / 100, running: true, seq: n, sentAt: Date.now() });
+/** Send times (epoch ms) by device, indexed by seq - 1, for the publish → twin updated latency. */
+let sentAt: Record<string, number[]> = {};
+
+function body(n: number, id?: string): string {
+  const now = Date.now();
+  if (id) (sentAt[id] ??= [])[n - 1] = now;
+  return JSON.stringify({ temperature: 20 + (n % 50) / 10, pressure: 1 + (n % 7) / 100, running: true, seq: n, sentAt: now });
 }
 
 /** Fixed offered rate: a 5 ms tick sends every message that is due, without waiting for acks. */
@@ -74,7 +79,7 @@ async function runOpen(cmd: RunCmd): Promise<void> {
           }
           d.inflight++;
           const t0 = performance.now();
-          d.c.publishAsync(d.topic, body(n), { qos: 1 }).then(
+          d.c.publishAsync(d.topic, body(n, d.id), { qos: 1 }).then(
             () => {
               d.inflight--;
               const t1 = performance.now();
@@ -98,7 +103,8 @@ async function runOpen(cmd: RunCmd): Promise<void> {
   const drainUntil = performance.now() + 2000;
   while (state.some((d) => d.inflight > 0) && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
   const cpu = process.cpuUsage(cpuAtMeasure);
-  send({ done: true, acked, failed, offered, skipped, latencies, cpuMs: (cpu.user + cpu.system) / 1000 });
+  send({ done: true, acked, failed, offered, skipped, latencies, cpuMs: (cpu.user + cpu.system) / 1000, sentAt });
+  sentAt = {};
 }
 
 async function run(cmd: RunCmd): Promise<void> {
@@ -120,7 +126,7 @@ async function run(cmd: RunCmd): Promise<void> {
           const n = ++seq;
           const t0 = performance.now();
           try {
-            await c.publishAsync(topic, body(n), { qos: 1 });
+            await c.publishAsync(topic, body(n, id), { qos: 1 });
           } catch {
             failed++;
             continue;
@@ -137,7 +143,8 @@ async function run(cmd: RunCmd): Promise<void> {
     }),
   );
   const cpu = process.cpuUsage(cpuAtMeasure ?? cpu0);
-  send({ done: true, acked, failed, latencies, cpuMs: (cpu.user + cpu.system) / 1000 });
+  send({ done: true, acked, failed, latencies, cpuMs: (cpu.user + cpu.system) / 1000, sentAt });
+  sentAt = {};
 }
 
 process.on('message', (m: ConnectCmd | RunCmd | { cmd: 'close' }) => {

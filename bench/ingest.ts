@@ -59,6 +59,7 @@ interface LoadResult {
   skipped?: number;
   latencies: number[];
   cpuMs: number;
+  sentAt: Record<string, number[]>;
 }
 
 interface Phase {
@@ -69,6 +70,9 @@ interface Phase {
   loaderCpuPct: number;
   /** CPU of this process (broker or hub) during the measured window, % of one core. */
   cpuPct: number;
+  /** Send time by device and seq (from the loaders). */
+  sentAt: Map<string, number[]>;
+  measureFrom: number;
 }
 
 function pct(sorted: number[], p: number): number {
@@ -97,9 +101,11 @@ async function drive(url: string, devices: Array<{ id: string; key?: string }>, 
     await Promise.all(children.map((c, i) => request(c, { cmd: 'connect', url, devices: devices.filter((_, j) => j % LOADERS === i) }, 'connected')));
     let cpu0: NodeJS.CpuUsage | undefined;
     let t0 = 0;
+    let measureFrom = Infinity;
     const timer = setTimeout(() => {
       cpu0 = process.cpuUsage();
       t0 = performance.now();
+      measureFrom = Date.now();
       onMeasureStart?.();
     }, WARMUP_MS);
     const results = await Promise.all(
@@ -115,6 +121,8 @@ async function drive(url: string, devices: Array<{ id: string; key?: string }>, 
       ack: results.flatMap((r) => r.latencies).sort((a, b) => a - b),
       loaderCpuPct: (results.reduce((n, r) => n + r.cpuMs, 0) / (SECONDS * 1000)) * 100,
       cpuPct: ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100,
+      sentAt: new Map(results.flatMap((r) => Object.entries(r.sentAt))),
+      measureFrom,
     };
   } finally {
     for (const c of children) c.send({ cmd: 'close' });
@@ -182,61 +190,45 @@ async function fullPath(): Promise<{ closed: Phase & { twin: number[] }; open: P
     devices.push({ id: d.deviceId, key: d.authentication.symmetricKey!.primaryKey });
   }
 
-  // publish → twin updated: send times from the batched telemetry event, coverage from twin.updated.
-  const sent = new Map<string, Array<[number, number]>>(); // device → [seq, sentAt][]
-  const updated = new Map<string, { seq: number; at: number }>();
-  let twinLatency: number[] = [];
-  let measureFrom = Infinity;
-  const settle = (deviceId: string) => {
-    const u = updated.get(deviceId);
-    const list = sent.get(deviceId);
-    if (!u || !list) return;
-    while (list.length > 0 && list[0]![0] <= u.seq) {
-      const [, sentAt] = list.shift()!;
-      if (sentAt >= measureFrom && twinLatency.length < 2_000_000) twinLatency.push(u.at - sentAt);
-    }
-  };
-  await bus.subscribe(
-    'telemetry.batch',
-    (e) => {
-      for (const m of e.payload.messages) {
-        const seq = m.values['seq'];
-        const sentAt = m.values['sentAt'];
-        if (typeof seq !== 'number' || typeof sentAt !== 'number') continue;
-        let l = sent.get(m.deviceId);
-        if (!l) sent.set(m.deviceId, (l = []));
-        l.push([seq, sentAt]);
-        settle(m.deviceId);
-      }
-    },
-    { maxAckPending: 100_000 },
-  );
+  // publish → twin updated: every twin.updated (seq it covers, time) is recorded; after the phase
+  // each message sent in the window is matched with the first update whose seq reaches it.
+  let updates = new Map<string, Array<[number, number]>>();
   await bus.subscribe(
     'twin.updated',
     (e) => {
-      const at = Date.now();
       const op = e.payload.patch.find((p) => p.path === '/seq') as { value?: number } | undefined;
       if (typeof op?.value !== 'number') return;
-      const prev = updated.get(e.payload.twinId);
-      if (!prev || prev.seq < op.value) updated.set(e.payload.twinId, { seq: op.value, at });
-      settle(e.payload.twinId);
+      let l = updates.get(e.payload.twinId);
+      if (!l) updates.set(e.payload.twinId, (l = []));
+      l.push([op.value, Date.now()]);
     },
     { concurrency: 64, maxAckPending: 100_000 },
   );
+  const twinLatencies = (r: Phase): number[] => {
+    const out: number[] = [];
+    for (const [deviceId, sends] of r.sentAt) {
+      const ups = (updates.get(deviceId) ?? []).sort((a, b) => a[0] - b[0]);
+      let u = 0;
+      for (let i = 0; i < sends.length; i++) {
+        const sent = sends[i];
+        if (sent === undefined || sent < r.measureFrom) continue;
+        while (u < ups.length && ups[u]![0] < i + 1) u++;
+        if (u < ups.length) out.push(ups[u]![1] - sent);
+      }
+    }
+    return out.sort((a, b) => a - b);
+  };
 
   const ports = await hub.listen({ host: '127.0.0.1', port: 0 });
   let rssPeak = 0;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 200);
   const url = `mqtt://127.0.0.1:${ports.port}`;
   const phase = async (mode: 'closed' | 'open') => {
-    sent.clear();
-    updated.clear();
-    twinLatency = [];
-    measureFrom = Infinity;
-    const r = await drive(url, devices, mode, () => (measureFrom = Date.now()));
+    updates = new Map();
+    const r = await drive(url, devices, mode);
     await hub.settled();
     await new Promise((res) => setTimeout(res, 500));
-    return { ...r, twin: twinLatency.sort((a, b) => a - b) };
+    return { ...r, twin: twinLatencies(r) };
   };
   const closed = await phase('closed');
   const open = await phase('open');
