@@ -13,6 +13,7 @@ export function assertClassifierModel(doc: unknown, where = 'model'): Classifier
   if (!m.encoder || !Array.isArray(m.encoder.columns) || !m.calibrator || typeof m.threshold !== 'number') {
     throw MlErrors.create('bad_model', `${where}: classifier model lacks encoder, calibrator or threshold`, { where });
   }
-  assertGbdtModel(m.gbdt, `${where}.gbdt`);
+  if (!Array.isArray(m.gbdt) || m.gbdt.length === 0) throw MlErrors.create('bad_model', `${where}: classifier model has no boosted models`, { where });
+  m.gbdt.forEach((g, i) => assertGbdtModel(g, `${where}.gbdt[${i}]`));
   return m as ClassifierModel;
 }

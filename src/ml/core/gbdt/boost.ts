@@ -23,6 +23,11 @@ export interface GbdtParams extends TreeParams {
   readonly maxBins: number;
   /** Stop when the validation loss has not improved for this many rounds (0 = off). */
   readonly earlyStoppingRounds: number;
+  /**
+   * A validation loss counts as an improvement only when it beats the best so far by more than
+   * tolerance × (first round's validation loss); 0 = any decrease.
+   */
+  readonly earlyStoppingTolerance: number;
   readonly seed: number;
 }
 
@@ -40,6 +45,7 @@ export const DEFAULT_GBDT_PARAMS: GbdtParams = {
   colsample: 1,
   maxBins: 255,
   earlyStoppingRounds: 0,
+  earlyStoppingTolerance: 0,
   seed: 1,
 };
 
@@ -134,20 +140,28 @@ export function trainGbdt(x: Matrix, y: ArrayLike<number>, options: GbdtTrainOpt
   const sampleSize = Math.max(2, Math.round(n * p.subsample));
   const featureSize = Math.max(1, Math.round(x.cols * p.colsample));
   const rowPool = Uint32Array.from({ length: n }, (_, i) => i);
-  let best = Infinity, bestRounds = 0;
+  let best = Infinity, bestRounds = 0, minStep = 0;
 
+  const sw0 = sw;
   for (let round = 0; round < p.rounds; round++) {
+    // Gradients at the current scores; the training loss of the previous round falls out of the same pass.
+    let lossSum = 0;
     for (let i = 0; i < n; i++) {
       const wi = w ? w[i]! : 1;
       if (p.objective === 'squared') {
-        grad[i] = wi * (raw[i]! - y[i]!);
+        const e = raw[i]! - y[i]!;
+        grad[i] = wi * e;
         hess[i] = wi;
+        lossSum += wi * e * e;
       } else {
         const pr = sigmoid(raw[i]!);
         grad[i] = wi * (pr - y[i]!);
         hess[i] = wi * Math.max(pr * (1 - pr), 1e-16);
+        const pc = Math.min(1 - 1e-15, Math.max(1e-15, pr));
+        lossSum -= wi * (y[i] === 1 ? Math.log(pc) : Math.log(1 - pc));
       }
     }
+    if (round > 0) trainLoss.push(p.objective === 'squared' ? Math.sqrt(lossSum / sw0) : lossSum / sw0);
     let rows: Uint32Array;
     if (sampleSize < n) {
       // Partial Fisher–Yates: the first sampleSize entries become a uniform sample without replacement.
@@ -170,18 +184,19 @@ export function trainGbdt(x: Matrix, y: ArrayLike<number>, options: GbdtTrainOpt
     trees.push(grown.tree);
     for (let f = 0; f < x.cols; f++) gainByFeature[f]! += grown.gainByFeature[f]!;
     for (let i = 0; i < n; i++) raw[i]! += predictTreeBinned(grown.tree, grown.splitBin, data, i);
-    trainLoss.push(loss(p.objective, raw, y, w));
 
     if (valid && validRaw) {
       for (let i = 0; i < valid.x.rows; i++) validRaw[i]! += predictTree(grown.tree, valid.x.data, i * valid.x.cols);
       const vl = loss(p.objective, validRaw, valid.y, valid.weights);
       validLoss.push(vl);
-      if (vl < best - 1e-12) {
+      if (round === 0) minStep = p.earlyStoppingTolerance * vl;
+      if (vl < best - minStep - 1e-12) {
         best = vl;
         bestRounds = round + 1;
       } else if (p.earlyStoppingRounds > 0 && round + 1 - bestRounds >= p.earlyStoppingRounds) break;
     } else bestRounds = round + 1;
   }
+  trainLoss.push(loss(p.objective, raw, y, w)); // after the last tree
   if (valid && p.earlyStoppingRounds > 0) trees.length = bestRounds;
   else bestRounds = trees.length;
 
