@@ -6,8 +6,10 @@ import type { CliCommand } from '../cli/command.js';
 import { CliErrors } from '../cli/errors.js';
 import { nabCommand } from './nab/command.js';
 import { rulCommand } from './rul/command.js';
+import { classifyCommand } from './classify/command.js';
+import { trainCommand, evaluateCommand } from './pdm/index.js';
 
-const SUBCOMMANDS: readonly CliCommand[] = [nabCommand, rulCommand];
+const SUBCOMMANDS: readonly CliCommand[] = [nabCommand, rulCommand, classifyCommand, trainCommand, evaluateCommand];
 
 export const mlCommand: CliCommand = {
   name: 'ml',
