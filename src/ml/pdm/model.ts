@@ -55,11 +55,12 @@ export interface ModePart {
 export interface WarningPart {
   readonly horizonHours: number;
   readonly thresholds: Readonly<Record<string, number>>;
-  readonly confirm: number;
+  /** Consecutive hourly scorings at or above the threshold before a mode raises, per mode. */
+  readonly confirm: Readonly<Record<string, number>>;
   readonly clearAfter: number;
   readonly clearRatio: number;
   /** Replayed on out-of-fold probabilities of the training window: the union, and per mode. */
-  readonly outOfFold: WarningStats & { readonly perMode: Readonly<Record<string, WarningStats & { readonly threshold: number | null }>> };
+  readonly outOfFold: WarningStats & { readonly perMode: Readonly<Record<string, WarningStats & { readonly threshold: number | null; readonly confirm: number }>> };
 }
 
 export interface WarningStats {

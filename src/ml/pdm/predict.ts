@@ -42,6 +42,8 @@ export interface MachinePrediction {
   readonly drivers: readonly Driver[];
   /** max over warning modes of p / threshold at the warning horizon: ≥ 1 means "warn". */
   readonly warningScore: number;
+  /** p / threshold per warning mode (modes without a threshold are absent). */
+  readonly warningScores: Readonly<Record<string, number>>;
   /** The mode attaining `warningScore` (absent when no mode may warn). */
   readonly warningMode?: string;
 }
@@ -69,9 +71,12 @@ export function predictMachine(model: PdmModel, x: Float64Array, driverCount = 3
   for (const h of model.horizonsHours) probability[h] = 1 - modes.reduce((q, m) => q * (1 - (m.probability[h] ?? 0)), 1);
   let warningScore = 0;
   let warningMode: string | undefined;
+  const warningScores: Record<string, number> = {};
   for (const m of modes) {
     const t = model.warning.thresholds[m.mode];
-    const s = t === undefined ? 0 : (m.probability[warnH] ?? 0) / t;
+    if (t === undefined) continue;
+    const s = (m.probability[warnH] ?? 0) / t;
+    warningScores[m.mode] = s;
     if (s > warningScore) {
       warningScore = s;
       warningMode = m.mode;
@@ -104,6 +109,7 @@ export function predictMachine(model: PdmModel, x: Float64Array, driverCount = 3
     modes,
     drivers,
     warningScore,
+    warningScores,
     ...(warningMode ? { warningMode } : {}),
   };
 }

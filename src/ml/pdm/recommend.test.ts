@@ -35,7 +35,7 @@ test('drivers in plain words: percent for log channels, units for temperature', 
 
 test('due time: the early end of the RUL interval; fallbacks without RUL; language negotiation', () => {
   const pred = (over: Partial<MachinePrediction>): MachinePrediction => ({
-    probability: {}, rulCensored: false, healthIndex: 50, modes: [], drivers: [], warningScore: 2, warningMode: 'bearingWear', ...over,
+    probability: {}, rulCensored: false, healthIndex: 50, modes: [], drivers: [], warningScore: 2, warningScores: { bearingWear: 2 }, warningMode: 'bearingWear', ...over,
   });
   const withRul = pred({ modes: [{ mode: 'bearingWear', probability: { 24: 0.1, 168: 0.8 }, rulHours: 120, rulInterval: [90, 150] }] });
   assert.equal(dueHours(withRul, 'bearingWear', 168), 90);

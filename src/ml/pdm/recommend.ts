@@ -80,8 +80,8 @@ function dueKey(hours: number): Record<string, string | number> {
   return { due: d.key, ...d.params };
 }
 
-export function recommend(info: MachineInfo, pred: MachinePrediction, options: { now: number; since: number; horizonHours: number }): Recommendation | undefined {
-  const mode = pred.warningMode ?? pred.mode;
+export function recommend(info: MachineInfo, pred: MachinePrediction, options: { now: number; since: number; horizonHours: number; mode?: string }): Recommendation | undefined {
+  const mode = options.mode ?? pred.warningMode ?? pred.mode;
   if (!mode) return undefined;
   const hours = dueHours(pred, mode, options.horizonHours);
   const confidence = pred.modes.find((m) => m.mode === mode)?.probability[options.horizonHours] ?? 0;

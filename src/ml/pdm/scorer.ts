@@ -210,14 +210,14 @@ export class LiveScorer {
     e.prediction = prediction;
     e.scoredAt = t;
     this.options.onScore?.(e.info.deviceId, t, prediction, state.inFailure);
-    const step = e.warning?.update({ time: t, probability: prediction.warningScore, inFailure: state.inFailure, ...(prediction.warningMode ? { mode: prediction.warningMode } : {}) });
+    const step = e.warning?.update({ time: t, probability: prediction.warningScore, perMode: prediction.warningScores, inFailure: state.inFailure, ...(prediction.warningMode ? { mode: prediction.warningMode } : {}) });
     if (step?.closed) {
       e.recommendation = undefined;
       const sink = this.options.warnings;
       if (sink) this.enqueue(() => sink.clear(e.info.deviceId, this.twinId(e), t), 'warnings');
     }
     if (e.warning?.active) {
-      e.recommendation = recommend(e.info, prediction, { now: t, since: e.warning.since ?? t, horizonHours: model.warning.horizonHours });
+      e.recommendation = recommend(e.info, prediction, { now: t, since: e.warning.since ?? t, horizonHours: model.warning.horizonHours, ...(e.warning.mode ? { mode: e.warning.mode } : {}) });
       const sink = this.options.warnings;
       if (step?.raised && sink && e.recommendation) {
         const rec = e.recommendation;

@@ -39,7 +39,7 @@ export function tinyModel(): PdmModel {
       },
     }],
     warning: {
-      horizonHours: 168, thresholds: { bearingWear: 0.5 }, confirm: 2, clearAfter: 2, clearRatio: 0.5,
+      horizonHours: 168, thresholds: { bearingWear: 0.5 }, confirm: { bearingWear: 2 }, clearAfter: 2, clearRatio: 0.5,
       outOfFold: { precision: 1, recall: 1, medianLeadHours: 100, failures: 3, episodes: 3, perMode: {} },
     },
     metrics: { rows: 0, machines: 0, failures: { bearingWear: 3 }, trainingSeconds: 0, combined: [{ horizonHours: 168, reliability: empty }] },

@@ -48,10 +48,12 @@ export const DEFAULT_TRAIN = {
 
 /** Raise thresholds tried when choosing the warning policy. */
 const THRESHOLDS = [0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
-export const POLICY_SHAPE = { confirm: 2, clearAfter: 6, clearRatio: 0.5 };
+/** Persistence (consecutive hourly scorings) tried per mode, with every threshold. */
+const CONFIRMS = [2, 4, 6, 8];
+export const POLICY_SHAPE = { clearAfter: 6, clearRatio: 0.5 };
 
-export function policyFor(raise: number): WarningPolicy {
-  return { raise, clear: raise * POLICY_SHAPE.clearRatio, confirm: POLICY_SHAPE.confirm, clearAfter: POLICY_SHAPE.clearAfter };
+export function policyFor(raise: number, confirm: number): WarningPolicy {
+  return { raise, clear: raise * POLICY_SHAPE.clearRatio, confirm, clearAfter: POLICY_SHAPE.clearAfter };
 }
 
 export function trainPdm(ds: Dataset, options: TrainOptions = {}): PdmModel {
@@ -141,59 +143,80 @@ export function pointsByMachine(ds: Dataset, score: Float64Array, mode?: (r: num
   return out;
 }
 
-function replay(ds: Dataset, score: Float64Array, policy: WarningPolicy, failures: readonly FailureEvent[], judges: readonly FailureEvent[], horizonHours: number, mode?: (r: number) => string | undefined): WarningStats & { f1: number } {
+function replay(ds: Dataset, points: Map<number, ScoredPoint[]>, policy: WarningPolicy, failures: readonly FailureEvent[], judges: readonly FailureEvent[], horizonHours: number): WarningStats & { f1: number } {
   const episodes: Episode[] = [];
-  for (const [m, list] of pointsByMachine(ds, score, mode)) episodes.push(...episodesOf(ds.machines[m]!.deviceId, list, policy));
+  for (const [m, list] of points) episodes.push(...episodesOf(ds.machines[m]!.deviceId, list, policy));
   const s = scoreWarnings(episodes, failures, horizonHours * HOUR_MS, judges);
   const f1 = s.precision + s.recall === 0 ? 0 : (2 * s.precision * s.recall) / (s.precision + s.recall);
   return { precision: s.precision, recall: s.recall, medianLeadHours: s.medianLeadHours, failures: s.failures, episodes: s.episodes, f1 };
 }
 
+type Candidate = WarningStats & { f1: number; threshold: number; confirm: number };
+
+/** More recall first, then a longer median lead, then a lower threshold and less persistence. */
+function better(a: Candidate, b: Candidate | undefined): boolean {
+  if (!b) return true;
+  if (a.recall !== b.recall) return a.recall > b.recall;
+  const la = Number.isFinite(a.medianLeadHours) ? a.medianLeadHours : -1, lb = Number.isFinite(b.medianLeadHours) ? b.medianLeadHours : -1;
+  if (la !== lb) return la > lb;
+  return a.threshold < b.threshold || (a.threshold === b.threshold && a.confirm < b.confirm);
+}
+
 /**
- * Per mode, the lowest threshold whose out-of-fold warnings reach `targetPrecision` (thresholds
- * ascend, so that is the one with the most recall); a mode that never reaches it does not warn.
- * When no mode reaches it, each mode keeps its best-F1 threshold so the platform still warns.
+ * Per mode, the threshold and persistence whose out-of-fold warnings reach `targetPrecision` with
+ * the most recall; a mode that never reaches it does not warn. When no mode reaches it, each mode
+ * keeps its best-F1 setting so the platform still warns (and the stored figures say so).
  */
 function chooseWarnings(ds: Dataset, perMode: ReadonlyMap<string, Float64Array>, horizonHours: number, targetPrecision: number): WarningPart {
   const inWindow = ds.failures.filter((f) => f.time >= ds.window.from && f.time < ds.window.to);
   const judges = ds.failures.filter((f) => f.time >= ds.window.from);
-  const reached: Record<string, number> = {}, bestF1: Record<string, number> = {};
-  const stats: Record<string, WarningStats & { threshold: number | null }> = {};
+  const reached: Record<string, Candidate> = {}, bestF1: Record<string, Candidate> = {};
+  const stats: Record<string, WarningStats & { threshold: number | null; confirm: number }> = {};
   for (const [mode, prob] of perMode) {
     const failures = inWindow.filter((f) => f.mode === mode);
-    let best: (WarningStats & { f1: number; threshold: number }) | undefined, top: typeof best;
-    for (const raise of THRESHOLDS) {
-      const s = { ...replay(ds, prob, policyFor(raise), failures, judges, horizonHours), threshold: raise };
-      if (!top || s.f1 > top.f1) top = s;
-      if (!best && s.precision >= targetPrecision && s.recall > 0) best = s;
+    const points = pointsByMachine(ds, prob);
+    let best: Candidate | undefined, top: Candidate | undefined;
+    for (const confirm of CONFIRMS) {
+      for (const raise of THRESHOLDS) {
+        const s: Candidate = { ...replay(ds, points, policyFor(raise, confirm), failures, judges, horizonHours), threshold: raise, confirm };
+        if (!top || s.f1 > top.f1) top = s;
+        if (s.precision >= targetPrecision && s.recall > 0 && better(s, best)) best = s;
+      }
     }
-    if (best) reached[mode] = best.threshold;
-    if (top && top.f1 > 0) bestF1[mode] = top.threshold;
-    const { f1: _f1, ...rest } = best ?? top!;
-    stats[mode] = { ...rest, threshold: best ? best.threshold : null };
+    if (best) reached[mode] = best;
+    if (top && top.f1 > 0) bestF1[mode] = top;
+    const { f1: _f1, threshold, ...rest } = best ?? top!;
+    stats[mode] = { ...rest, threshold: best ? threshold : null };
   }
-  const thresholds = Object.keys(reached).length > 0 ? reached : bestF1;
-  const part = { horizonHours, thresholds, confirm: POLICY_SHAPE.confirm, clearAfter: POLICY_SHAPE.clearAfter, clearRatio: POLICY_SHAPE.clearRatio };
-  const { score, mode } = warningScores(ds.rows, perMode, thresholds);
+  const chosen = Object.keys(reached).length > 0 ? reached : bestF1;
+  const thresholds = Object.fromEntries(Object.entries(chosen).map(([m, c]) => [m, c.threshold]));
+  const confirm = Object.fromEntries(Object.entries(chosen).map(([m, c]) => [m, c.confirm]));
+  const part = { horizonHours, thresholds, confirm, clearAfter: POLICY_SHAPE.clearAfter, clearRatio: POLICY_SHAPE.clearRatio };
+  const scores = warningScores(ds.rows, perMode, thresholds);
+  const points = new Map<number, ScoredPoint[]>();
+  for (let r = 0; r < ds.rows; r++) {
+    const list = points.get(ds.machine[r]!) ?? [];
+    list.push({ time: ds.time[r]!, probability: scores.score[r]!, inFailure: ds.inFailure[r] === 1, perMode: scores.perMode[r]! });
+    points.set(ds.machine[r]!, list);
+  }
+  for (const list of points.values()) list.sort((a, b) => a.time - b.time);
   const modes = [...perMode.keys()];
-  const { f1: _f1, ...union } = replay(ds, score, warningPolicy(part), inWindow.filter((f) => modes.includes(f.mode)), judges, horizonHours, (r) => mode[r]);
+  const { f1: _f1, ...union } = replay(ds, points, warningPolicy(part), inWindow.filter((f) => modes.includes(f.mode)), judges, horizonHours);
   return { ...part, outOfFold: { ...union, perMode: stats } };
 }
 
-/** max over modes of p_mode / threshold_mode per row, and the mode that attains it. */
-export function warningScores(rows: number, perMode: ReadonlyMap<string, Float64Array>, thresholds: Readonly<Record<string, number>>): { score: Float64Array; mode: (string | undefined)[] } {
+/** Per row: p_mode / threshold_mode for every warning mode, and their maximum. */
+export function warningScores(rows: number, perMode: ReadonlyMap<string, Float64Array>, thresholds: Readonly<Record<string, number>>): { score: Float64Array; perMode: Array<Record<string, number>> } {
   const score = new Float64Array(rows);
-  const mode: (string | undefined)[] = new Array(rows).fill(undefined);
+  const each: Array<Record<string, number>> = Array.from({ length: rows }, () => ({}));
   for (const [m, prob] of perMode) {
     const t = thresholds[m];
     if (t === undefined) continue;
     for (let r = 0; r < rows; r++) {
-      const s = prob[r]! / t;
-      if (Number.isFinite(s) && s > score[r]!) {
-        score[r] = s;
-        mode[r] = m;
-      }
+      const s = Number.isFinite(prob[r]!) ? prob[r]! / t : 0;
+      each[r]![m] = s;
+      if (s > score[r]!) score[r] = s;
     }
   }
-  return { score, mode };
+  return { score, perMode: each };
 }

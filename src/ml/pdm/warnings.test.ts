@@ -55,3 +55,18 @@ test('scoring: a warning at the window end is judged by a failure just after it,
   assert.equal(judged.precision, 1);
   assert.equal(judged.failures, 0);
 });
+
+test('per-mode persistence: each mode needs its own number of consecutive scorings', () => {
+  const policy = { raise: 1, clear: 0.5, confirm: { bearingWear: 2, pressureLeak: 4 }, clearAfter: 2 };
+  const s = new WarningState('A', policy);
+  // A leak-like score above 1 for three hours, then gone (a sensor drift): no warning.
+  for (let h = 0; h < 3; h++) assert.equal(s.update({ time: h * H, probability: 1.5, perMode: { pressureLeak: 1.5, bearingWear: 0.2 }, inFailure: false }).raised, false);
+  assert.equal(s.update({ time: 3 * H, probability: 0.3, perMode: { pressureLeak: 0.3, bearingWear: 0.3 }, inFailure: false }).raised, false);
+  // The bearing mode needs only two.
+  s.update({ time: 4 * H, probability: 1.2, perMode: { pressureLeak: 0.1, bearingWear: 1.2 }, inFailure: false });
+  assert.equal(s.update({ time: 5 * H, probability: 1.3, perMode: { pressureLeak: 0.1, bearingWear: 1.3 }, inFailure: false }).raised, true);
+  assert.equal(s.mode, 'bearingWear');
+  // A mode without a persistence setting never raises.
+  const t = new WarningState('B', policy);
+  for (let h = 0; h < 10; h++) assert.equal(t.update({ time: h * H, probability: 9, perMode: { toolWear: 9 }, inFailure: false }).raised, false);
+});

@@ -15,7 +15,8 @@
 export interface WarningPolicy {
   readonly raise: number;
   readonly clear: number;
-  readonly confirm: number;
+  /** Consecutive scorings at or above `raise` before raising: one number, or per mode (see ScoredPoint.perMode). */
+  readonly confirm: number | Readonly<Record<string, number>>;
   readonly clearAfter: number;
 }
 
@@ -32,14 +33,22 @@ export interface Episode {
 
 export interface ScoredPoint {
   readonly time: number;
+  /** The score compared with `raise` and `clear` (with perMode: their maximum). */
   readonly probability: number;
   readonly inFailure: boolean;
   readonly mode?: string;
+  /**
+   * Per-mode scores: each mode counts its own consecutive scorings at or above `raise` against its
+   * own `confirm`, so a mode whose false alarms are short-lived (a sensor drift for a few hours) can
+   * demand more persistence than one whose signal only ever grows.
+   */
+  readonly perMode?: Readonly<Record<string, number>>;
 }
 
 /** Streaming form of the policy for one machine: feed scorings in time order. */
 export class WarningState {
   private above = 0;
+  private readonly aboveByMode = new Map<string, number>();
   private below = 0;
   private open: { start: number; last: number; mode?: string; peak: number } | null = null;
 
@@ -56,11 +65,17 @@ export class WarningState {
     return this.open?.start;
   }
 
+  /** The mode that raised the open warning. */
+  get mode(): string | undefined {
+    return this.open?.mode;
+  }
+
   /** Returns an episode when this scoring closed one. `raised` says whether this scoring opened one. */
   update(p: ScoredPoint): { closed?: Episode; raised: boolean } {
     const { raise, clear, confirm, clearAfter } = this.policy;
     if (p.inFailure) {
       this.above = 0;
+      this.aboveByMode.clear();
       this.below = 0;
       return { closed: this.close(p.time), raised: false };
     }
@@ -74,10 +89,27 @@ export class WarningState {
       }
       return { raised: false };
     }
-    this.above = p.probability >= raise ? this.above + 1 : 0;
-    if (this.above >= confirm) {
+    let raisedMode: string | undefined;
+    let raised = false;
+    if (p.perMode) {
+      for (const [mode, v] of Object.entries(p.perMode)) {
+        const n = v >= raise ? (this.aboveByMode.get(mode) ?? 0) + 1 : 0;
+        this.aboveByMode.set(mode, n);
+        const need = typeof confirm === 'number' ? confirm : (confirm[mode] ?? Number.POSITIVE_INFINITY);
+        if (n >= need && !raised) {
+          raised = true;
+          raisedMode = mode;
+        }
+      }
+    } else {
+      this.above = p.probability >= raise ? this.above + 1 : 0;
+      raised = this.above >= (typeof confirm === 'number' ? confirm : Math.min(...Object.values(confirm)));
+      raisedMode = p.mode;
+    }
+    if (raised) {
       this.above = 0;
-      this.open = { start: p.time, last: p.time, peak: p.probability, ...(p.mode ? { mode: p.mode } : {}) };
+      this.aboveByMode.clear();
+      this.open = { start: p.time, last: p.time, peak: p.probability, ...(raisedMode ? { mode: raisedMode } : {}) };
       return { raised: true };
     }
     return { raised: false };
