@@ -17,8 +17,8 @@ import { DAY_MS, HOUR_MS } from './types.js';
 
 const TRAIN_USAGE = `twinworks ml train (--data DIR | --from-sim [--seed N] [--lines N] --from DATE --to DATE) --model FILE
 
-  --data DIR      telemetry.jsonl + labels.jsonl from twinworks simulate --dry-run (rows from 3 days after
-                  the first message, or --from; until the last message, or --to)
+  --data DIR      telemetry.jsonl + labels.jsonl from twinworks simulate --dry-run (rows from the first hour
+                  3 days after the first message, or --from; until the last message, or --to)
   --from-sim      simulate the history in-process (demo plant, or --lines N generated 4-station lines)
   --model FILE    where the model JSON goes
   training: --target-precision 0.85 --folds 4 --seed-train 1 --rounds 120`;
@@ -74,7 +74,7 @@ export const trainCommand: CliCommand = {
       // The window is only known after reading; rows before `from` are dropped by the builder anyway.
       const builder = new DatasetBuilder([], { from: from ?? Number.NEGATIVE_INFINITY, to: to ?? Number.POSITIVE_INFINITY, infer: (d) => inferMachineInfo(d) });
       const span = await readTelemetry(files.telemetry, (d, s) => builder.push(d, s));
-      const rowsFrom = from ?? span.first + 3 * DAY_MS;
+      const rowsFrom = from ?? Math.ceil((span.first + 3 * DAY_MS) / HOUR_MS) * HOUR_MS;
       const built = builder.finish(failures, { labelsUntil: span.last });
       ds = { ...built, window: { from: rowsFrom, to: Math.min(to ?? span.last, span.last) } };
       const keep = Array.from({ length: built.rows }, (_, r) => r).filter((r) => built.time[r]! >= rowsFrom);
