@@ -53,9 +53,18 @@ export function forward(lay: Layout, params: Float64Array, x: Float64Array, batc
     for (let s = 0; s < batch; s++) {
       const aOff = s * nIn;
       for (let j = 0; j < nOut; j++) {
-        let sum = params[b0 + j]!;
         const wRow = w0 + j * nIn;
-        for (let i = 0; i < nIn; i++) sum += params[wRow + i]! * a[aOff + i]!;
+        // Four partial sums: shorter dependency chains, measurably faster in V8 than one accumulator.
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let i = 0;
+        for (; i + 3 < nIn; i += 4) {
+          s0 += params[wRow + i]! * a[aOff + i]!;
+          s1 += params[wRow + i + 1]! * a[aOff + i + 1]!;
+          s2 += params[wRow + i + 2]! * a[aOff + i + 2]!;
+          s3 += params[wRow + i + 3]! * a[aOff + i + 3]!;
+        }
+        for (; i < nIn; i++) s0 += params[wRow + i]! * a[aOff + i]!;
+        const sum = params[b0 + j]! + (s0 + s1) + (s2 + s3);
         z[s * nOut + j] = hidden && sum < 0 ? 0 : sum; // ReLU on hidden layers
       }
     }
