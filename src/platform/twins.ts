@@ -27,6 +27,9 @@ export async function startTwins(options: { store: StorageAdapter; bus: EventBus
   return {
     graph,
     modules: [createAdtModule(graph, { routing }), createTwinsApiModule(graph, { routing, bus: options.bus, source: options.source })],
-    stop: () => routing.stop(),
+    async stop() {
+      await routing.stop();
+      await graph.drain();
+    },
   };
 }
