@@ -37,10 +37,12 @@ test('features of a hand-built 72-hour series', () => {
   let level = 0;
   for (let h = 66; h < 72; h++) level += (0.2 * Math.exp(0.01 * h)) / 6;
   assert.ok(Math.abs(at(x, 'vibrationHighBand.level') - level) < 1e-12);
-  // dev: log level against the median of the daily means of log values: days average h = 11.5, 35.5, 59.5.
-  const dev = Math.log(level) - (Math.log(0.2) + 0.01 * 35.5);
+  // dev: log level against the median of the daily means of log values. The maintenance at hour 40
+  // restarts channel history: the day blocks [24, 48) and [48, 72) keep hours 40–47 (mean h = 43.5)
+  // and 48–71 (59.5); the first block is empty. Median of the two: h = 51.5.
+  const dev = Math.log(level) - (Math.log(0.2) + 0.01 * 51.5);
   assert.ok(Math.abs(at(x, 'vibrationHighBand.dev') - dev) < 1e-12);
-  // 1 % an hour in log terms is 0.24 a day over every window.
+  // 1 % an hour in log terms is 0.24 a day over every window (the 7-day one has 32 hours since the repair).
   for (const w of ['slope1d', 'slope3d', 'slope7d']) assert.ok(Math.abs(at(x, `vibrationHighBand.${w}`) - 0.24) < 1e-9, w);
   assert.ok(Math.abs(at(x, 'vibrationHighBand.proj3d') - (dev + 0.72)) < 1e-9);
   // Scrap: one reject every third message = 2 per hour against 6 good: 2 / 8, the reset notwithstanding.
@@ -78,4 +80,23 @@ test('repeated or late messages are dropped; failure states are recognised', () 
   assert.equal(tr.currentState.inFailure, true);
   tr.advanceTo(T0 + H);
   assert.equal(tr.features()[FEATURE_NAMES.indexOf('scrapRate.6h')], 0, '5 good, no reject: the repeat and the late message were not counted');
+});
+
+test('after a repair, channel statistics restart from the new part', () => {
+  const tr = new MachineTracker({ deviceId: 'L1-CNC', type: 'cnc' }, { anomaly: false });
+  // A worn bearing (high band 1.0 mm/s) for 30 hours, an hour of maintenance, then 0.2 mm/s.
+  for (let h = 0; h < 40; h++) {
+    for (let s = 0; s < 6; s++) {
+      const state = h === 30 ? 'maintenance' : 'running';
+      tr.add({ time: T0 + h * H + s * 600_000, values: { state, ...(h === 30 ? { stateReason: 'corrective' } : {}), vibrationHighBand: h < 30 ? 1.0 : 0.2 } });
+    }
+  }
+  tr.advanceTo(T0 + 40 * H);
+  const x = tr.features();
+  // Only hours 31–39 count: a flat 0.2 with no deviation and no trend, not "80 % below normal".
+  assert.ok(Math.abs(at(x, 'vibrationHighBand.level') - 0.2) < 1e-12);
+  assert.ok(Math.abs(at(x, 'vibrationHighBand.dev')) < 1e-12);
+  assert.ok(Math.abs(at(x, 'vibrationHighBand.slope1d')) < 1e-12);
+  assert.ok(Number.isNaN(at(x, 'vibrationHighBand.slope7d')), 'nine hours are too few for a weekly trend');
+  assert.equal(at(x, 'hoursSince.maintenance'), 40 - 30 - 5 / 6);
 });

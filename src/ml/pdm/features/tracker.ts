@@ -45,6 +45,8 @@ export class MachineTracker {
   private lastPlanned = Number.NaN;
   private boundaryMaintenance = Number.NaN;
   private boundaryPlanned = Number.NaN;
+  /** When the machine last came out of a maintenance state (a part was repaired or replaced). */
+  private repairedAt = Number.NaN;
   private readonly detectors: SignalDetector[] | null;
   /** Anomaly score of each ANOMALY_FIELDS entry in the last message (NaN where the field was absent). */
   readonly anomalyScores = new Float64Array(ANOMALY_FIELDS.length).fill(Number.NaN);
@@ -107,6 +109,7 @@ export class MachineTracker {
     if (running) hr.running++;
     if (state === 'down' && reason === 'minorStop' && !(this.state === 'down' && this.reason === 'minorStop')) hr.minorStops++;
     if (state === 'maintenance') this.lastMaintenance = t;
+    else if (this.state === 'maintenance') this.repairedAt = t;
     if (state === 'plannedStop' && reason === 'plannedMaintenance') this.lastPlanned = t;
     for (let c = 0; c < CHANNELS.length; c++) {
       const ch = CHANNELS[c]!;
@@ -166,9 +169,13 @@ export class MachineTracker {
   /** The feature vector at the current boundary (FEATURES order); NaN = not enough history. */
   features(out: Float64Array = new Float64Array(FEATURE_COUNT)): Float64Array {
     let k = 0;
+    // After a repair the part is new: hours that ended before it describe the old part, so channel
+    // statistics restart (levels, deviations and trends of a replaced bearing are not its successor's).
+    const stale = Number.isFinite(this.repairedAt) ? Math.min(LAST, Math.max(0, Math.floor((this.repairedAt - (this.hourStart - LAST * HOUR_MS)) / HOUR_MS))) : 0;
     for (let c = 0; c < CHANNELS.length; c++) {
       const ch = CHANNELS[c]!;
       const raw = this.hourly[c]!.last(LAST);
+      raw.fill(Number.NaN, 0, stale);
       const tr = ch.scale === 'log' ? raw.map((x) => (x > 0 ? Math.log(x) : Number.NaN)) : raw;
       const level = meanOf(raw.subarray(LAST - 6), 2);
       const tLevel = ch.scale === 'log' ? (level > 0 ? Math.log(level) : Number.NaN) : level;
