@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/index.js';
+import { loadConfig, extractFlags } from '../config/index.js';
 import { createAuthService, generatePassword } from '../auth/index.js';
 import { chooseStorage } from '../platform/adapters.js';
 import type { TwinworksError } from '../shared/errors.js';
@@ -19,7 +19,7 @@ export const usersCommand: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const [action, username, ...rest] = argv;
-    const own = extract(rest, ['role', 'password']);
+    const own = extractFlags(rest, ['role', 'password']);
     const { config } = loadConfig(own.remaining, io.env);
     const store = chooseStorage(config);
     await store.open();
@@ -56,18 +56,3 @@ function usage(message: string): TwinworksError {
   return CliErrors.create('usage', `${message}\n${USAGE}`);
 }
 
-/** Pulls this command's own flags out, leaving the platform's (--data, --database…) for loadConfig. */
-function extract(argv: readonly string[], names: readonly string[]): { values: Record<string, string>; remaining: string[] } {
-  const values: Record<string, string> = {};
-  const remaining: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (m && names.includes(m[1] as string)) {
-      const v = m[2] ?? argv[++i];
-      if (v === undefined) throw usage(`--${m[1]} needs a value`);
-      values[m[1] as string] = v;
-    } else remaining.push(a);
-  }
-  return { values, remaining };
-}

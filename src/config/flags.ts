@@ -59,3 +59,22 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
   }
   return { values, positionals };
 }
+
+/**
+ * Takes a subcommand's own `--name value` flags out of argv, leaving the rest (the platform's
+ * --data, --database…) for loadConfig. A named flag without a value is config.invalid_value.
+ */
+export function extractFlags(argv: readonly string[], names: readonly string[]): { values: Record<string, string>; remaining: string[] } {
+  const values: Record<string, string> = {};
+  const remaining: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (m && names.includes(m[1] as string)) {
+      const v = m[2] ?? argv[++i];
+      if (v === undefined) throw ConfigErrors.create('invalid_value', `flag --${m[1]} needs a value`, { flag: `--${m[1]}` });
+      values[m[1] as string] = v;
+    } else remaining.push(a);
+  }
+  return { values, remaining };
+}

@@ -7,6 +7,7 @@
  *   twinworks hub device-connection-string DEVICE_ID [--host NAME]
  */
 import type { StorageAdapter } from '../storage/index.js';
+import { extractFlags } from '../config/index.js';
 import { TwinworksError } from '../shared/errors.js';
 import { HubErrors } from './errors.js';
 import { PolicyStore } from './identity/policies.js';
@@ -44,21 +45,6 @@ function usage(message: string): TwinworksError {
   return HubErrors.create('invalid_config', `${message}\n${USAGE}`, {});
 }
 
-/** Takes this command's own flags out, leaving the platform's (--data, --database…) for openStore. */
-function extract(argv: readonly string[], names: readonly string[]): { values: Record<string, string>; remaining: string[] } {
-  const values: Record<string, string> = {};
-  const remaining: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (m && names.includes(m[1] as string)) {
-      const v = m[2] ?? argv[++i];
-      if (v === undefined) throw usage(`--${m[1]} needs a value`);
-      values[m[1] as string] = v;
-    } else remaining.push(a);
-  }
-  return { values, remaining };
-}
 
 export function createHubCommand(deps: { openStore(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<OpenedStore> }): HubCliCommand {
   return {
@@ -68,7 +54,7 @@ export function createHubCommand(deps: { openStore(argv: readonly string[], env:
     async run(argv, io) {
       const [action, ...rest] = argv;
       const positional = rest[0] && !rest[0].startsWith('--') ? rest[0] : undefined;
-      const { values, remaining } = extract(positional ? rest.slice(1) : rest, ['policy', 'host']);
+      const { values, remaining } = extractFlags(positional ? rest.slice(1) : rest, ['policy', 'host']);
       if (action !== 'connection-string' && action !== 'policies' && action !== 'device-connection-string') throw usage(`unknown action '${action ?? ''}'`);
       const { store, publicHost } = await deps.openStore(remaining, io.env);
       try {
