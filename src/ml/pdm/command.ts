@@ -21,7 +21,8 @@ const TRAIN_USAGE = `twinworks ml train (--data DIR | --from-sim [--seed N] [--l
                   3 days after the first message, or --from; until the last message, or --to)
   --from-sim      simulate the history in-process (demo plant, or --lines N generated 4-station lines)
   --model FILE    where the model JSON goes
-  training: --target-precision 0.85 --folds 4 --seed-train 1 --rounds 120`;
+  training: --target-precision 0.85 --folds 4 --seed-train 1 --rounds 120
+            --no-anomaly-features   skip the streaming detectors' features (4× faster; scoring then ignores them)`;
 
 const EVAL_USAGE = `twinworks ml evaluate [--train-seed 11 --train-lines 10 --train-from 2026-01-08 --train-days 120]
                       [--test-seed 42 --test-lines 0 --test-from 2026-01-01 --test-days 31] [--model FILE] [--out FILE]
@@ -34,12 +35,14 @@ const TRAIN_FLAGS = {
   data: { kind: 'string' }, 'from-sim': { kind: 'boolean' }, seed: { kind: 'number' }, lines: { kind: 'number' },
   from: { kind: 'string' }, to: { kind: 'string' }, model: { kind: 'string', required: true },
   'target-precision': { kind: 'number' }, folds: { kind: 'number' }, 'seed-train': { kind: 'number' }, rounds: { kind: 'number' }, quiet: { kind: 'boolean' },
+  'no-anomaly-features': { kind: 'boolean' },
 } as const;
 
 const EVAL_FLAGS = {
   'train-seed': { kind: 'number' }, 'train-lines': { kind: 'number' }, 'train-from': { kind: 'string' }, 'train-days': { kind: 'number' },
   'test-seed': { kind: 'number' }, 'test-lines': { kind: 'number' }, 'test-from': { kind: 'string' }, 'test-days': { kind: 'number' },
   model: { kind: 'string' }, out: { kind: 'string' }, 'target-precision': { kind: 'number' }, quiet: { kind: 'boolean' },
+  'no-anomaly-features': { kind: 'boolean' },
 } as const;
 
 function date(value: string | undefined, flag: string): number | undefined {
@@ -72,7 +75,7 @@ export const trainCommand: CliCommand = {
       const files = dataFiles(f.data);
       const { failures } = readLabels(files.labels);
       // The window is only known after reading; rows before `from` are dropped by the builder anyway.
-      const builder = new DatasetBuilder([], { from: from ?? Number.NEGATIVE_INFINITY, to: to ?? Number.POSITIVE_INFINITY, infer: (d) => inferMachineInfo(d) });
+      const builder = new DatasetBuilder([], { from: from ?? Number.NEGATIVE_INFINITY, to: to ?? Number.POSITIVE_INFINITY, infer: (d) => inferMachineInfo(d), ...(f['no-anomaly-features'] ? { tracker: { anomaly: false } } : {}) });
       const span = await readTelemetry(files.telemetry, (d, s) => builder.push(d, s));
       const rowsFrom = from ?? Math.ceil((span.first + 3 * DAY_MS) / HOUR_MS) * HOUR_MS;
       const built = builder.finish(failures, { labelsUntil: span.last });
@@ -84,7 +87,7 @@ export const trainCommand: CliCommand = {
       if (from === undefined || to === undefined) throw PdmErrors.create('bad_flag', 'ml train --from-sim needs --from and --to', { flags: ['from', 'to'] });
       const w: SimWindow = { seed: f.seed ?? 1, ...(f.lines ? { lines: f.lines } : {}), from, to };
       io.stderr(`simulating ${((to - from) / DAY_MS).toFixed(0)} days (seed ${w.seed}, ${f.lines ? `${f.lines} lines` : 'demo plant'})`);
-      ds = buildSimDataset(w, 7, 168 * HOUR_MS);
+      ds = buildSimDataset(w, 7, 168 * HOUR_MS, f['no-anomaly-features'] ? { anomaly: false } : undefined);
     }
     const model = trainPdm(ds, trainOptions(f, io));
     const file = String(f.model); // required: parseFlags has checked it is there
@@ -118,6 +121,7 @@ export const evaluateCommand: CliCommand = {
       test: window('test', 42, 0, '2026-01-01', 31),
       ...(f.model ? { model: assertPdmModel(JSON.parse(readFileSync(f.model, 'utf8')), f.model) } : {}),
       trainOptions: trainOptions(f, io),
+      ...(f['no-anomaly-features'] ? { anomalyFeatures: false } : {}),
       ...(f.quiet ? {} : { onProgress: (m: string) => io.stderr(`  ${m}`) }),
     });
     io.stdout(formatReport(report.model, report));

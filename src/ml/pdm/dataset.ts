@@ -14,6 +14,8 @@ import type { FailureRecord, MachineInfo, MachineSample } from './types.js';
 
 export interface Dataset {
   readonly featureNames: readonly string[];
+  /** False when the trackers ran without anomaly detectors (those features are then all NaN). */
+  readonly anomalyFeatures?: boolean;
   readonly rows: number;
   /** Row-major, FEATURE_COUNT columns. */
   readonly x: Float64Array;
@@ -102,6 +104,7 @@ export class DatasetBuilder {
     this.chunks.forEach((c, i) => x.set(c.subarray(0, Math.min(CHUNK, this.count - i * CHUNK) * FEATURE_COUNT), i * CHUNK * FEATURE_COUNT));
     return {
       featureNames: FEATURE_NAMES,
+      anomalyFeatures: this.options.tracker?.anomaly !== false,
       rows: this.count,
       x,
       machines: [...this.list],

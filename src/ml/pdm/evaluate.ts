@@ -10,6 +10,7 @@
  * Features never see labels: the scorer reads telemetry only.
  */
 import { DatasetBuilder, horizonLabels, rulTargets, type Dataset } from './dataset.js';
+import type { TrackerOptions } from './features/tracker.js';
 import { PdmErrors } from './errors.js';
 import type { PdmModel } from './model.js';
 import type { MachinePrediction } from './predict.js';
@@ -28,6 +29,8 @@ export interface EvaluateOptions {
   readonly test: SimWindow;
   readonly warmUpDays?: number;
   readonly trainOptions?: TrainOptions;
+  /** Train without the streaming anomaly detectors' features (4× faster feature extraction). */
+  readonly anomalyFeatures?: boolean;
   /** Score this model instead of training one. */
   readonly model?: PdmModel;
   readonly onProgress?: (message: string) => void;
@@ -54,10 +57,10 @@ function labelledRun(w: SimWindow, warmUpDays: number, horizonMs: number, open: 
   return simulateHistory({ ...w, from: w.from - warmUpDays * DAY_MS, to: w.to + horizonMs }, open);
 }
 
-export function buildSimDataset(w: SimWindow, warmUpDays: number, horizonMs: number): Dataset {
+export function buildSimDataset(w: SimWindow, warmUpDays: number, horizonMs: number, tracker?: TrackerOptions): Dataset {
   let builder: DatasetBuilder | undefined;
   const h = labelledRun(w, warmUpDays, horizonMs, (machines) => {
-    const b = new DatasetBuilder(machines, { from: w.from, to: w.to });
+    const b = new DatasetBuilder(machines, { from: w.from, to: w.to, ...(tracker ? { tracker } : {}) });
     builder = b;
     return (d, s) => b.push(d, s);
   });
@@ -81,7 +84,7 @@ export async function evaluatePdm(o: EvaluateOptions): Promise<EvaluationReport>
   let model = o.model;
   if (!model) {
     log('simulating the training history');
-    const ds = buildSimDataset(train!, warm, horizonMs);
+    const ds = buildSimDataset(train!, warm, horizonMs, o.anomalyFeatures === false ? { anomaly: false } : undefined);
     log(`training on ${ds.rows} rows, ${ds.failures.length} failures`);
     model = trainPdm(ds, { ...o.trainOptions, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
   }

@@ -95,6 +95,11 @@ export interface PdmModel {
     readonly combined: ReadonlyArray<{ readonly horizonHours: number; readonly reliability: ReliabilityReport }>;
   };
   readonly params: Readonly<Record<string, unknown>>;
+  /**
+   * False when trained without the streaming anomaly detectors: scoring then hides those features
+   * (NaN), as in training, so a live tracker that has them cannot steer the trees somewhere new.
+   */
+  readonly anomalyFeatures?: boolean;
 }
 
 /** Checks a parsed document is a model this build can score with (kind, version, feature layout). */

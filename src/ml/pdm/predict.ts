@@ -55,7 +55,14 @@ function raw(model: GbdtModel, x: Float64Array): number {
 /** Type one-hot features are context, not causes: never shown as a driver. */
 const NOT_A_DRIVER = new Set(FEATURES.map((f, i) => (f.describe.kind === 'machineType' ? i : -1)).filter((i) => i >= 0));
 
-export function predictMachine(model: PdmModel, x: Float64Array, driverCount = 3): MachinePrediction {
+const ANOMALY_FEATURES = FEATURES.map((f, i) => (f.describe.kind === 'anomalyMax' || f.describe.kind === 'anomalyCount' ? i : -1)).filter((i) => i >= 0);
+
+export function predictMachine(model: PdmModel, features: Float64Array, driverCount = 3): MachinePrediction {
+  let x = features;
+  if (model.anomalyFeatures === false) {
+    x = Float64Array.from(features);
+    for (const i of ANOMALY_FEATURES) x[i] = Number.NaN;
+  }
   const warnH = model.warning.horizonHours;
   const modes: ModePrediction[] = model.modes.map((part) => {
     const probability: Record<number, number> = {};

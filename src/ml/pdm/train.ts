@@ -115,6 +115,7 @@ export function trainPdm(ds: Dataset, options: TrainOptions = {}): PdmModel {
     modes: parts,
     warning,
     metrics: { rows: ds.rows, machines: ds.machines.length, failures: counts, trainingSeconds: (Date.now() - started) / 1000, combined },
+    anomalyFeatures: ds.anomalyFeatures !== false,
     params: { gbdt, folds: o.folds, negativeRate: o.negativeRate, minFailures: o.minFailures, seed: o.seed, targetPrecision: o.targetPrecision },
   };
 }
