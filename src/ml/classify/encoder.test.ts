@@ -14,6 +14,15 @@ test('identifiers are detected: a consecutive integer counter and near-unique te
   assert.deepEqual(enc.featureNames, ['Type=H', 'Type=L', 'Type=M', 'Air', 'Wear']);
 });
 
+test('a row counter is still an identifier when a fold holds only some of its values', () => {
+  const every3rdMissing = rows.filter((_, i) => i % 3 !== 2);
+  const enc = fitEncoder(dropColumns({ columns: table.columns, rows: every3rdMissing }, ['Failure']), { interactions: false });
+  assert.equal(enc.columns[0]!.kind, 'dropped');
+  // Distinct integers spread far wider than the row count (e.g. timestamps) are kept as numbers.
+  const sparse = fitEncoder({ columns: ['t'], rows: Array.from({ length: 20 }, (_, i) => [String(1000 * i)]) });
+  assert.equal(sparse.columns[0]!.kind, 'numeric');
+});
+
 test('one-hot encoding, unseen levels as all zeros, and product/difference interactions', () => {
   const train: Table = { columns: ['t', 'a', 'b'], rows: [['x', '2', '5'], ['y', '3', '1'], ['x', '4', '0']] };
   const enc = fitEncoder(train);

@@ -4,7 +4,8 @@
  * - text columns with few levels (≤ 32) are one-hot encoded; unseen levels encode as all zeros;
  * - identifier columns are dropped automatically and listed with the reason: text columns whose
  *   values are nearly all distinct (> 50 % of rows, e.g. AI4I "Product ID"), and integer columns
- *   that are a row counter (all distinct, consecutive, e.g. AI4I "UDI"). A row counter carries no
+ *   that look like a row counter (all distinct, range ≤ 2 × rows, e.g. AI4I "UDI" — also in a CV fold
+ *   that holds only 80 % of 1..10 000). A row counter carries no
  *   information about a new machine and, when the data are sorted by time, leaks time order.
  * - optional pairwise interactions between numeric columns (a·b and a−b): trees cut one feature at
  *   a time, so thresholds on a product (power = torque·speed) or difference (process − air
@@ -46,7 +47,8 @@ export function fitEncoder(table: Table, options: { interactions?: boolean } = {
           min = Math.min(min, v);
           max = Math.max(max, v);
         }
-        if (max - min + 1 === n) return { kind: 'dropped', name, reason: 'identifier (row counter: all values distinct and consecutive)' };
+        // A dense range, not exact consecutiveness: a cross-validation fold holds only part of 1..N.
+        if (max - min + 1 <= 2 * n) return { kind: 'dropped', name, reason: 'identifier (unique integers over a dense range, like a row counter)' };
       }
       return { kind: 'numeric', name };
     }
