@@ -154,13 +154,23 @@ function replay(ds: Dataset, points: Map<number, ScoredPoint[]>, policy: Warning
 
 type Candidate = WarningStats & { f1: number; threshold: number; confirm: number };
 
-/** More recall first, then a longer median lead, then a lower threshold and less persistence. */
+/** Median lead a warning setting must keep to count as "long" (the target's 48 hours). */
+const MIN_LEAD_HOURS = 48;
+
+/**
+ * More recall first. Among equal recall: a median lead of at least 48 h; then, for such settings, the
+ * highest threshold (the most margin against states training rarely saw) and the least persistence;
+ * for settings short of 48 h, the longest lead.
+ */
 function better(a: Candidate, b: Candidate | undefined): boolean {
   if (!b) return true;
   if (a.recall !== b.recall) return a.recall > b.recall;
   const la = Number.isFinite(a.medianLeadHours) ? a.medianLeadHours : -1, lb = Number.isFinite(b.medianLeadHours) ? b.medianLeadHours : -1;
-  if (la !== lb) return la > lb;
-  return a.threshold < b.threshold || (a.threshold === b.threshold && a.confirm < b.confirm);
+  const longA = la >= MIN_LEAD_HOURS, longB = lb >= MIN_LEAD_HOURS;
+  if (longA !== longB) return longA;
+  if (!longA) return la > lb;
+  if (a.threshold !== b.threshold) return a.threshold > b.threshold;
+  return a.confirm < b.confirm;
 }
 
 /**

@@ -31,7 +31,8 @@ export const CHANNELS: readonly ChannelSpec[] = [
 ];
 
 /**
- * Per-channel statistics, in this order: level (mean of the last 6 hourly values, raw units), dev
+ * Per-channel statistics, in this order: level (mean of the newest 6 known hourly values of the last
+ * 48 hours, raw units: the level the channel was last seen at, through breaks and stops), dev
  * (level against the median of the daily means of the last 14 days), slopes over 1, 3 and 7 days
  * (per day), and proj3d = dev + 3 · slope1d, where the last day's trend takes the deviation in three
  * days (a tree cannot add two features, and "how bad soon" is what failure timing depends on).

@@ -100,3 +100,18 @@ test('after a repair, channel statistics restart from the new part', () => {
   assert.ok(Number.isNaN(at(x, 'vibrationHighBand.slope7d')), 'nine hours are too few for a weekly trend');
   assert.equal(at(x, 'hoursSince.maintenance'), 40 - 30 - 5 / 6);
 });
+
+test('levels carry across a stop: the last known running level, not "no data"', () => {
+  const tr = new MachineTracker({ deviceId: 'L1-CNC', type: 'cnc' }, { anomaly: false });
+  // Ten running hours at 0.1…1.0 mm/s, then twelve hours of a planned stop (nothing runs).
+  for (let h = 0; h < 22; h++) {
+    for (let s = 0; s < 6; s++) {
+      const running = h < 10;
+      tr.add({ time: T0 + h * H + s * 600_000, values: running ? { state: 'running', vibration: 0.1 * (h + 1) } : { state: 'plannedStop', stateReason: 'plannedMaintenance', vibration: 0.05 } });
+    }
+  }
+  tr.advanceTo(T0 + 22 * H);
+  // Newest six known running hours are 4–9: 0.5…1.0, mean 0.75; the stop's readings are not "running".
+  assert.ok(Math.abs(at(tr.features(), 'vibration.level') - 0.75) < 1e-12);
+  assert.equal(at(tr.features(), 'hoursSince.plannedMaintenance'), 22 - 21 - 5 / 6);
+});

@@ -177,7 +177,7 @@ export class MachineTracker {
       const raw = this.hourly[c]!.last(LAST);
       raw.fill(Number.NaN, 0, stale);
       const tr = ch.scale === 'log' ? raw.map((x) => (x > 0 ? Math.log(x) : Number.NaN)) : raw;
-      const level = meanOf(raw.subarray(LAST - 6), 2);
+      const level = recentLevel(raw);
       const tLevel = ch.scale === 'log' ? (level > 0 ? Math.log(level) : Number.NaN) : level;
       const ref = medianOf(blockMeans(tr, 24, 4));
       const dev = tLevel - ref;
@@ -203,6 +203,23 @@ export class MachineTracker {
     for (const type of MACHINE_TYPE_HINTS) out[k++] = this.type === type ? 1 : 0;
     return out;
   }
+}
+
+/**
+ * Mean of the newest 6 known hourly values within the last 48 hours (at least 2): the last level the
+ * channel was seen at. Across a break, a weekend or a maintenance window the level stays known
+ * instead of turning into "no data" the moment the machine stops running.
+ */
+function recentLevel(hourly: Float64Array): number {
+  let s = 0, n = 0;
+  for (let i = hourly.length - 1; i >= hourly.length - 48 && i >= 0 && n < 6; i--) {
+    const v = hourly[i]!;
+    if (Number.isFinite(v)) {
+      s += v;
+      n++;
+    }
+  }
+  return n >= 2 ? s / n : Number.NaN;
 }
 
 function sumOf(values: Float64Array): number {
