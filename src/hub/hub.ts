@@ -47,6 +47,11 @@ export interface DeviceHubOptions {
   readonly config?: HubConfig | undefined;
   /** The twin graph, for bindings and provisioning links; without it the `twins` endpoint does nothing. */
   readonly twins?: TwinUpdater | undefined;
+  /**
+   * The history context's durable telemetry write. When given, the `store` endpoint hands each message
+   * to it (inside the group commit, before the PUBACK) instead of appending numeric points itself.
+   */
+  readonly telemetryStore?: { write(messages: readonly TelemetryReceived[]): Promise<void> } | undefined;
   /** Lets platform users and API keys connect to the embedded broker as service clients. */
   readonly principals?: MqttAuthenticator | undefined;
 }
@@ -107,7 +112,11 @@ export async function createDeviceHub(options: DeviceHubOptions): Promise<Device
   for (const [name, w] of Object.entries(config.webhooks)) webhooks.set(name, new Webhook(name, w, (err) => log.warn({ webhook: name, err: (err as Error).message }, 'webhook delivery failed')));
 
   committer = new GroupCommitter({
-    targets: { appendPoints: (p) => store.appendPoints(p), publishMany: (items) => bus.publishMany(items) },
+    targets: {
+      appendPoints: (p) => store.appendPoints(p),
+      ...(options.telemetryStore ? { writeTelemetry: (m: readonly TelemetryReceived[]) => options.telemetryStore!.write(m) } : {}),
+      publishMany: (items) => bus.publishMany(items),
+    },
     summarise: (summaries) => ({ name: 'telemetry.batch', payload: { messages: summaries as TelemetryReceived[] } }),
     maxBatch: config.commit.maxBatch,
     maxPending: config.commit.maxPending,
@@ -141,6 +150,7 @@ export async function createDeviceHub(options: DeviceHubOptions): Promise<Device
     hubName: options.hostName,
     findDevice: (id) => registry.find(id).catch(() => undefined),
     touch: (id, ms) => registry.touch(id, ms),
+    historyPort: options.telemetryStore !== undefined,
   });
 
   const methods = new MethodInvoker(sessions, hubMetrics);

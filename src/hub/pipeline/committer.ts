@@ -8,19 +8,23 @@
  * (the MQTT connection stops being read, so TCP pushes back on the device) up to `maxWaitMs`, then
  * fails with hub.overloaded and the message is not acknowledged (the device sends it again).
  */
-import type { PublishItem } from '../../bus/index.js';
+import type { PublishItem, TelemetryReceived } from '../../bus/index.js';
 import type { TimePoint } from '../../storage/index.js';
 import { HubErrors } from '../errors.js';
 
 export interface CommitEntry {
   readonly points: readonly TimePoint[];
   readonly events: readonly PublishItem[];
+  /** The message for the history port (`CommitTargets.writeTelemetry`), when the platform provides one. */
+  readonly telemetry?: TelemetryReceived;
   /** Folded into the batch's summary event (see `summarise`). */
   readonly summary?: unknown;
 }
 
 export interface CommitTargets {
   appendPoints(points: readonly TimePoint[]): Promise<void>;
+  /** The history context's durable write (twin-named series, text values, catalogue); resolves once committed. */
+  writeTelemetry?(messages: readonly TelemetryReceived[]): Promise<void>;
   publishMany(items: readonly PublishItem[]): Promise<unknown>;
 }
 
@@ -126,7 +130,9 @@ export class GroupCommitter {
     const points: TimePoint[] = [];
     const events: PublishItem[] = [];
     const summaries: unknown[] = [];
+    const stored: TelemetryReceived[] = [];
     for (const w of batch) {
+      if (w.entry.telemetry !== undefined) stored.push(w.entry.telemetry);
       for (const p of w.entry.points) points.push(p);
       for (const e of w.entry.events) events.push(e);
       if (w.entry.summary !== undefined) summaries.push(w.entry.summary);
@@ -140,7 +146,9 @@ export class GroupCommitter {
     let endTurn: () => void = () => undefined;
     this.publishChain = new Promise<void>((r) => (endTurn = r));
     try {
-      if (points.length > 0) await this.options.targets.appendPoints(points);
+      const targets = this.options.targets;
+      if (stored.length > 0 && !targets.writeTelemetry) throw new Error('no telemetry writer for the history port');
+      await Promise.all([points.length > 0 ? targets.appendPoints(points) : undefined, stored.length > 0 ? targets.writeTelemetry!(stored) : undefined]);
       await previous;
       if (events.length > 0) await this.options.targets.publishMany(events);
       ok = true;

@@ -31,6 +31,8 @@ export interface IngestDeps {
   /** Looks a device up when the source did not bring its record (external broker). */
   readonly findDevice: (deviceId: string) => Promise<DeviceRecord | undefined>;
   readonly touch: (deviceId: string, arrivalMs: number) => void;
+  /** True when the committer writes whole messages to the history port (`CommitTargets.writeTelemetry`). */
+  readonly historyPort?: boolean;
 }
 
 /** `devices/{deviceId}/{dotted.path}`: one series per device and numeric field. */
@@ -98,7 +100,10 @@ export class Ingestor {
 
     const leaves = m.json === undefined ? [] : flattenScalars(m.json);
     const points: TimePoint[] = [];
-    if (endpoints.has('store')) {
+    // With the platform's history port, the store endpoint hands over the whole message (text values
+    // such as the machine state included) and history names the series; else numeric points here.
+    const stored = endpoints.has('store') && deps.historyPort ? this.telemetry(m, device?.twinId, leaves, ctx, 'store') : undefined;
+    if (endpoints.has('store') && !stored) {
       const time = new Date(m.sourceMs);
       const arrival = m.sourceMs === m.arrivalMs ? time : new Date(m.arrivalMs);
       for (let i = 0; i < leaves.length; i++) {
@@ -125,7 +130,8 @@ export class Ingestor {
       }
     }
 
-    await deps.committer.submit(summary ? { points, events, summary } : { points, events });
+    const entry = stored ? { points, events, telemetry: stored } : { points, events };
+    await deps.committer.submit(summary ? { ...entry, summary } : entry);
     this.countAccepted(m.source);
     deps.touch(m.deviceId, m.arrivalMs);
 

@@ -140,3 +140,29 @@ test('flattenScalars: dotted paths, arrays and timestamp left out, non-finite nu
   ]);
   assert.deepEqual(flattenScalars([1, 2]), []);
 });
+
+test('with a history port, whole messages go to writeTelemetry in the batch and the ack waits for it', async () => {
+  const written: string[][] = [];
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const targets: CommitTargets = {
+    async appendPoints() {
+      throw new Error('points must not be appended when the history port takes the messages');
+    },
+    async writeTelemetry(messages) {
+      written.push(messages.map((m) => `${m.deviceId}:${String(m.values['state'])}`));
+      await gate;
+    },
+    async publishMany() {},
+  };
+  const c = new GroupCommitter({ targets, concurrency: 1 });
+  const t = (id: string, state: string) => ({ deviceId: id, sourceTime: '2026-03-01T00:00:00.000Z', arrivalTime: '2026-03-01T00:00:00.000Z', values: { state }, properties: {} });
+  let acked = 0;
+  const subs = [c.submit({ points: [], events: [], telemetry: t('a', 'running') }), c.submit({ points: [], events: [], telemetry: t('b', 'down') })].map((p) => p.then(() => acked++));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(written, [['a:running', 'b:down']], 'one batch with the text values kept');
+  assert.equal(acked, 0, 'not acknowledged before the history write resolved');
+  release();
+  await Promise.all(subs);
+  assert.equal(acked, 2);
+});
