@@ -27,6 +27,13 @@ export interface DeviceLink {
   close(): Promise<void>;
 }
 
+/** The top-level properties of `after` whose JSON differs from `before`. */
+function changedProperties(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(after)) if (JSON.stringify(v) !== JSON.stringify(before[k])) out[k] = v;
+  return out;
+}
+
 export interface IotHubLinkOptions {
   readonly url: string;
   readonly hostName: string;
@@ -52,7 +59,15 @@ export class IotHubLink implements DeviceLink {
       ...(options.mqtt ? { mqtt: options.mqtt } : {}),
     });
     const b = options.binding;
-    this.client.onMethod((name, payload) => b.invokeMethod(name, payload));
+    this.client.onMethod((name, payload) => {
+      // A method can change a writable property (setSpeed sets targetSpeed): report the new value
+      // back, as a Plug and Play device keeps its reported properties in line with what it does.
+      const before = b.reportedProperties();
+      const res = b.invokeMethod(name, payload);
+      const changed = changedProperties(before, b.reportedProperties());
+      if (Object.keys(changed).length > 0) this.client.patchReported(changed).catch(() => {});
+      return res;
+    });
     this.client.onDesired((patch) => {
       const ack = b.applyDesired(patch);
       if (Object.keys(ack).length > 0) this.client.patchReported(ack).catch(() => {});
