@@ -33,6 +33,8 @@ function describe(d: FeatureDescriptor, v: number): Message | undefined {
           return { key: `pdm.explain.${up ? 'devUp' : 'devDown'}${abs}`, params: { signal, ...amount } };
         case 'proj3d':
           return { key: `pdm.explain.${up ? 'projUp' : 'projDown'}${abs}`, params: { signal, ...amount } };
+        case 'age':
+          return { key: 'pdm.explain.age', params: { signal, days: round(v, 1) } };
         case 'slope1d':
         case 'slope3d':
         case 'slope7d':
@@ -49,6 +51,8 @@ function describe(d: FeatureDescriptor, v: number): Message | undefined {
       return { key: 'pdm.explain.minorStops', params: { count: round(v, 0), hours: d.hours } };
     case 'hoursSince':
       return { key: `pdm.explain.hoursSince.${d.what}`, params: { hours: round(v, 0) } };
+    case 'hoursUntilPlannedMaintenance':
+      return { key: 'pdm.explain.hoursUntil.plannedMaintenance', params: { hours: round(v, 0) } };
     case 'anomalyMax':
       return { key: 'pdm.explain.anomalyMax', params: { value: round(v, 2), hours: d.hours } };
     case 'anomalyCount':

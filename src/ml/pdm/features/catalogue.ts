@@ -35,9 +35,12 @@ export const CHANNELS: readonly ChannelSpec[] = [
  * 48 hours, raw units: the level the channel was last seen at, through breaks and stops), dev
  * (level against the median of the daily means of the last 14 days), slopes over 1, 3 and 7 days
  * (per day), and proj3d = dev + 3 · slope1d, where the last day's trend takes the deviation in three
- * days (a tree cannot add two features, and "how bad soon" is what failure timing depends on).
+ * days (a tree cannot add two features, and "how bad soon" is what failure timing depends on), and
+ * age = dev / slope1d in days, clamped to [0, 30]: how long the current trend has taken to build the
+ * deviation (30 when the deviation is not growing). Deviation, age and trend together say how fast a
+ * fault is developing, which decides whether it fails before the next maintenance window.
  */
-export const CHANNEL_STATS = ['level', 'dev', 'slope1d', 'slope3d', 'slope7d', 'proj3d'] as const;
+export const CHANNEL_STATS = ['level', 'dev', 'slope1d', 'slope3d', 'slope7d', 'proj3d', 'age'] as const;
 export type ChannelStat = (typeof CHANNEL_STATS)[number];
 
 /** Fields the streaming anomaly detector watches (raw values, every sample). */
@@ -51,6 +54,7 @@ export type FeatureDescriptor =
   | { readonly kind: 'runningShare'; readonly hours: number }
   | { readonly kind: 'minorStops'; readonly hours: number }
   | { readonly kind: 'hoursSince'; readonly what: 'maintenance' | 'plannedMaintenance' }
+  | { readonly kind: 'hoursUntilPlannedMaintenance' }
   | { readonly kind: 'anomalyMax'; readonly hours: number }
   | { readonly kind: 'anomalyCount'; readonly hours: number }
   | { readonly kind: 'machineType'; readonly type: string };
@@ -71,6 +75,7 @@ function build(): Feature[] {
   out.push({ name: 'minorStops.24h', describe: { kind: 'minorStops', hours: 24 } });
   out.push({ name: 'hoursSince.maintenance', describe: { kind: 'hoursSince', what: 'maintenance' } });
   out.push({ name: 'hoursSince.plannedMaintenance', describe: { kind: 'hoursSince', what: 'plannedMaintenance' } });
+  out.push({ name: 'hoursUntil.plannedMaintenance', describe: { kind: 'hoursUntilPlannedMaintenance' } });
   out.push({ name: 'anomaly.max24h', describe: { kind: 'anomalyMax', hours: 24 } });
   out.push({ name: 'anomaly.count24h', describe: { kind: 'anomalyCount', hours: 24 } });
   for (const type of MACHINE_TYPE_HINTS) out.push({ name: `type.${type}`, describe: { kind: 'machineType', type } });

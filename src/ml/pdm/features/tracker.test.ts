@@ -45,6 +45,9 @@ test('features of a hand-built 72-hour series', () => {
   // 1 % an hour in log terms is 0.24 a day over every window (the 7-day one has 32 hours since the repair).
   for (const w of ['slope1d', 'slope3d', 'slope7d']) assert.ok(Math.abs(at(x, `vibrationHighBand.${w}`) - 0.24) < 1e-9, w);
   assert.ok(Math.abs(at(x, 'vibrationHighBand.proj3d') - (dev + 0.72)) < 1e-9);
+  // Trend age: the deviation divided by the daily trend, in days.
+  assert.ok(dev > 0 && Math.abs(at(x, 'vibrationHighBand.age') - dev / 0.24) < 1e-9);
+  assert.ok(Number.isNaN(at(x, 'hoursUntil.plannedMaintenance')), 'no maintenance window seen yet');
   // Scrap: one reject every third message = 2 per hour against 6 good: 2 / 8, the reset notwithstanding.
   assert.ok(Math.abs(at(x, 'scrapRate.24h') - 0.25) < 1e-12);
   assert.ok(Math.abs(at(x, 'scrapRate.6h') - 0.25) < 1e-12);
@@ -114,4 +117,19 @@ test('levels carry across a stop: the last known running level, not "no data"', 
   // Newest six known running hours are 4–9: 0.5…1.0, mean 0.75; the stop's readings are not "running".
   assert.ok(Math.abs(at(tr.features(), 'vibration.level') - 0.75) < 1e-12);
   assert.ok(Math.abs(at(tr.features(), 'hoursSince.plannedMaintenance') - 1 / 6) < 1e-9, 'last stop message at 21:50');
+});
+
+test('hours until the next planned-maintenance window, from the period of the windows seen', () => {
+  const tr = new MachineTracker({ deviceId: 'L1-ROBOT', type: 'robot' }, { anomaly: false });
+  // Windows on day 0 and day 7, 06:00–14:00; a message every 10 minutes for 8 days.
+  for (let m = 0; m < 8 * 24 * 60; m += 10) {
+    const h = (m / 60) % 24, day = Math.floor(m / 1440);
+    const planned = (day === 0 || day === 7) && h >= 6 && h < 14;
+    tr.add({ time: T0 + m * 60_000, values: planned ? { state: 'plannedStop', stateReason: 'plannedMaintenance' } : { state: 'running', pressure: 6 } });
+  }
+  tr.advanceTo(T0 + 8 * 24 * H);
+  // Next window: day 14 06:00, i.e. 6 days and 6 hours after the day-8 boundary.
+  assert.equal(at(tr.features(), 'hoursUntil.plannedMaintenance'), 150);
+  // A stable signal has no growing trend: age saturates at 30 days.
+  assert.equal(at(tr.features(), 'pressure.age'), 30);
 });

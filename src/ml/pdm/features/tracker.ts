@@ -9,7 +9,7 @@
  * boundary depends on nothing after it (strictly causal: no future data, no labels).
  */
 import { noveltyDetectorFactory, type DetectorFactory, type SignalDetector } from '../../anomaly/index.js';
-import { HOUR_MS, inFailureState, type MachineInfo, type MachineSample } from '../types.js';
+import { DAY_MS, HOUR_MS, inFailureState, type MachineInfo, type MachineSample } from '../types.js';
 import {
   ANOMALY_COUNT_THRESHOLD, ANOMALY_FIELDS, CHANNELS, FEATURE_COUNT, HISTORY_HOURS, HOURS_SINCE_CAP, MACHINE_TYPE_HINTS,
 } from './catalogue.js';
@@ -45,6 +45,8 @@ export class MachineTracker {
   private lastPlanned = Number.NaN;
   private boundaryMaintenance = Number.NaN;
   private boundaryPlanned = Number.NaN;
+  /** Start times of the last three planned-maintenance windows seen (for their period). */
+  private plannedStarts: number[] = [];
   /** When the machine last came out of a maintenance state (a part was repaired or replaced). */
   private repairedAt = Number.NaN;
   private readonly detectors: SignalDetector[] | null;
@@ -110,7 +112,11 @@ export class MachineTracker {
     if (state === 'down' && reason === 'minorStop' && !(this.state === 'down' && this.reason === 'minorStop')) hr.minorStops++;
     if (state === 'maintenance') this.lastMaintenance = t;
     else if (this.state === 'maintenance') this.repairedAt = t;
-    if (state === 'plannedStop' && reason === 'plannedMaintenance') this.lastPlanned = t;
+    if (state === 'plannedStop' && reason === 'plannedMaintenance') {
+      // A new window starts when the previous planned-maintenance message is more than a day old.
+      if (!(t - this.lastPlanned < DAY_MS)) this.plannedStarts = [...this.plannedStarts.slice(-2), t];
+      this.lastPlanned = t;
+    }
     for (let c = 0; c < CHANNELS.length; c++) {
       const ch = CHANNELS[c]!;
       const x = v[ch.field];
@@ -166,6 +172,21 @@ export class MachineTracker {
     this.hour = { samples: 0, running: 0, minorStops: 0, good: 0, reject: 0, counted: false, anomalyMax: 0, anomalyCount: 0 };
   }
 
+  /**
+   * Hours from the boundary to the next planned-maintenance window, from the period of the last
+   * windows seen (the plant's maintenance calendar as the machine lived it); NaN before two windows.
+   */
+  private hoursUntilPlanned(): number {
+    const starts = this.plannedStarts.filter((s) => s < this.hourStart);
+    if (starts.length < 2) return Number.NaN;
+    const period = starts[starts.length - 1]! - starts[starts.length - 2]!;
+    if (!(period >= HOUR_MS && period <= 60 * DAY_MS)) return Number.NaN;
+    let next = starts[starts.length - 1]! + period;
+    // Bounded: the boundary is at most a few periods past the last window seen.
+    for (let i = 0; i < 100 && next < this.hourStart; i++) next += period;
+    return (next - this.hourStart) / HOUR_MS;
+  }
+
   /** The feature vector at the current boundary (FEATURES order); NaN = not enough history. */
   features(out: Float64Array = new Float64Array(FEATURE_COUNT)): Float64Array {
     let k = 0;
@@ -188,6 +209,7 @@ export class MachineTracker {
       out[k++] = slopeOf(tr.subarray(LAST - 72), 12) * 24;
       out[k++] = slopeOf(tr.subarray(LAST - 168), 24) * 24;
       out[k++] = dev + 3 * slope1d;
+      out[k++] = trendAge(dev, slope1d);
     }
     out[k++] = scrapRate(this.good, this.reject, 6);
     out[k++] = scrapRate(this.good, this.reject, 24);
@@ -195,6 +217,7 @@ export class MachineTracker {
     out[k++] = sumOf(this.minorStops.last(24));
     out[k++] = hoursSince(this.hourStart, this.boundaryMaintenance);
     out[k++] = hoursSince(this.hourStart, this.boundaryPlanned);
+    out[k++] = this.hoursUntilPlanned();
     const maxes = this.anomalyMax.last(24);
     let mx = Number.NaN;
     for (const m of maxes) if (Number.isFinite(m) && !(m <= mx)) mx = m;
@@ -235,6 +258,13 @@ function scrapRate(good: Ring, reject: Ring, hours: number): number {
   const g = sumOf(good.last(hours)), r = sumOf(reject.last(hours));
   const total = g + r;
   return total > 0 ? r / total : Number.NaN;
+}
+
+/** Days the current one-day trend would take to build the deviation, in [0, 30]; 30 = not growing. */
+function trendAge(dev: number, slopePerDay: number): number {
+  if (!Number.isFinite(dev) || !Number.isFinite(slopePerDay)) return Number.NaN;
+  if (Math.abs(slopePerDay) < 1e-9 || Math.sign(dev) !== Math.sign(slopePerDay)) return 30;
+  return Math.min(30, Math.max(0, dev / slopePerDay));
 }
 
 function hoursSince(now: number, then: number): number {
