@@ -92,7 +92,7 @@ test('the ADT SDK runs models → twins → relationships → queries → patche
     ['QC', M.quality, {}],
   ];
   for (const [code, modelId, extra] of kinds) {
-    const res = await client.upsertDigitalTwin(`L9-${code}`, JSON.stringify({ $metadata: { $model: modelId }, state: 'Running', speed: code === 'CNC' ? 0.9 : 1, ...extra }), { ifNoneMatch: '*' });
+    const res = await client.upsertDigitalTwin(`L9-${code}`, JSON.stringify({ $metadata: { $model: modelId }, state: 'running', speed: code === 'CNC' ? 0.9 : 1, ...extra }), { ifNoneMatch: '*' });
     assert.equal(res.etag, (res.body as { $etag: string }).$etag);
   }
   await assert.rejects(client.upsertDigitalTwin('L9-QC', JSON.stringify({ $metadata: { $model: M.quality } }), { ifNoneMatch: '*' }), (err: { statusCode?: number; code?: string }) => {

@@ -77,7 +77,7 @@ export async function seedDemoPlant(graph: TwinGraph, options: { modelsDir?: str
     rels.push(['FACTORY-1-MACHINING', `contains-${line}`, 'contains', line, {}]);
     for (const [i, m] of CELL.entries()) {
       const id = `${line}-${m.code}`;
-      twins.push([id, m.model, { name: id, position: i + 1, state: 'Idle', speed: 1, serialNumber: `SN-${l}${i + 1}-${m.code}`, commissionedOn: '2024-03-01', ...m.body }]);
+      twins.push([id, m.model, { name: id, position: i + 1, state: 'idle', speed: 1, serialNumber: `SN-${l}${i + 1}-${m.code}`, commissionedOn: '2024-03-01', ...m.body }]);
       rels.push([line, `contains-${id}`, 'contains', id, {}]);
       rels.push([id, 'servedBy-mech', 'servedBy', 'MAINT-MECH', {}]);
       if (m.code === 'ROBOT' || m.code === 'QC') rels.push([id, 'servedBy-elec', 'servedBy', 'MAINT-ELEC', {}]);

@@ -15,7 +15,7 @@ const code = (c: string) => (err: unknown) => TwinsErrors.is(err) && err.code ==
 
 test('create: a valid twin gets an etag, $metadata with model and per-property lastUpdateTime', async () => {
   const { graph } = await setup();
-  const t = await graph.upsertTwin('cnc-1', cnc({ state: 'Running', speed: 0.8, serialNumber: 'SN-1' }));
+  const t = await graph.upsertTwin('cnc-1', cnc({ state: 'running', speed: 0.8, serialNumber: 'SN-1' }));
   assert.equal(t.$dtId, 'cnc-1');
   assert.match(t.$etag as string, /^W\/"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"$/);
   assert.equal(parseEtag(t.$etag as string)?.version, 1);
@@ -82,7 +82,7 @@ test('patch: type errors, unknown fields, read-only properties and RFC 6902 rule
   await assert.rejects(graph.patchTwin('c', [{ op: 'replace', path: '/speed', value: 'x' }]), code('validation_failed'));
   await assert.rejects(graph.patchTwin('c', [{ op: 'add', path: '/nope', value: 1 }]), code('validation_failed'));
   await assert.rejects(graph.patchTwin('c', [{ op: 'replace', path: '/serialNumber', value: 'SN2' }]), /not writable/);
-  await assert.rejects(graph.patchTwin('c', [{ op: 'replace', path: '/state', value: 'Idle' }]), code('json_patch_invalid'), 'replace needs an existing value');
+  await assert.rejects(graph.patchTwin('c', [{ op: 'replace', path: '/state', value: 'idle' }]), code('json_patch_invalid'), 'replace needs an existing value');
   await assert.rejects(graph.patchTwin('c', [{ op: 'remove', path: '/state' }]), code('json_patch_invalid'));
   await assert.rejects(graph.patchTwin('c', [{ op: 'move', from: '/speed', path: '/x' }]), code('json_patch_invalid'));
   await assert.rejects(graph.patchTwin('c', [{ op: 'remove', path: '/spindle' }]), /components cannot be removed/);

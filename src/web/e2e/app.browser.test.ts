@@ -104,13 +104,13 @@ test('a twin update sent through the API recolours the machine without a reload'
     const page = await signIn(context, 'op', 'op-password');
     await waitForPlant(page, 12);
     const admin = await h.token('admin', 'admin-password');
-    const res = await h.call('PATCH', '/digitaltwins/LINE-2-ROBOT?api-version=2023-10-31', { token: admin, body: [{ op: 'replace', path: '/state', value: 'Fault' }], contentType: 'application/json-patch+json' });
+    const res = await h.call('PATCH', '/digitaltwins/LINE-2-ROBOT?api-version=2023-10-31', { token: admin, body: [{ op: 'replace', path: '/state', value: 'down' }], contentType: 'application/json-patch+json' });
     assert.equal(res.status, 204, res.body);
     // Fault is red #d64541; the live stream delivers the change (no polling in the app).
     await page.waitForFunction(() => window.__twinworks?.factory?.colorOf('LINE-2-ROBOT') === '#d64541', undefined, { timeout: 10_000 });
     const list = await page.locator('button.machine[data-id="LINE-2-ROBOT"]').innerText();
     assert.match(list, /Fault/, 'the list says the state in words too');
-    const running = await h.call('PATCH', '/digitaltwins/LINE-1-CNC?api-version=2023-10-31', { token: admin, body: [{ op: 'replace', path: '/state', value: 'Running' }], contentType: 'application/json-patch+json' });
+    const running = await h.call('PATCH', '/digitaltwins/LINE-1-CNC?api-version=2023-10-31', { token: admin, body: [{ op: 'replace', path: '/state', value: 'running' }], contentType: 'application/json-patch+json' });
     assert.equal(running.status, 204);
     await page.waitForFunction(() => window.__twinworks?.factory?.colorOf('LINE-1-CNC') === '#2e9e5b', undefined, { timeout: 10_000 });
     await page.screenshot({ path: join(SHOTS, 'factory-after-update.png') });
@@ -149,7 +149,7 @@ test('clicking a machine opens its panel; an operator gets commands, a viewer no
     await viewerContext.close();
   }
   const viewer = await h.token('viewer', 'viewer-password');
-  const patch = await h.call('PATCH', '/digitaltwins/LINE-1-ROBOT?api-version=2023-10-31', { token: viewer, body: [{ op: 'replace', path: '/state', value: 'Stopped' }], contentType: 'application/json-patch+json' });
+  const patch = await h.call('PATCH', '/digitaltwins/LINE-1-ROBOT?api-version=2023-10-31', { token: viewer, body: [{ op: 'replace', path: '/state', value: 'plannedStop' }], contentType: 'application/json-patch+json' });
   assert.equal(patch.status, 403, 'the API refuses a viewer’s twin write');
   const command = await h.call('POST', '/api/twins/LINE-1-ROBOT/commands/emergencyStop', { token: viewer, body: {} });
   assert.ok(command.status === 403 || command.status === 404, `a viewer's command: ${command.status}`);
