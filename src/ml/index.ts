@@ -14,9 +14,16 @@ const SUBCOMMANDS: readonly CliCommand[] = [nabCommand, rulCommand, classifyComm
 export const mlCommand: CliCommand = {
   name: 'ml',
   summary: 'anomaly detection (NAB), remaining useful life, failure classification',
-  usage: ['Usage: twinworks ml <subcommand> …', '', ...SUBCOMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`), '', 'twinworks ml <subcommand> --help for its flags.'].join('\n'),
+  usage: ['Usage: twinworks ml <subcommand> …', '', ...SUBCOMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`), '', 'twinworks ml help <subcommand> for its flags.'].join('\n'),
   async run(argv, io) {
-    const [name, ...rest] = argv;
+    // `twinworks ml help <sub>`: the top-level CLI answers `--help` anywhere on the line with this
+    // command's usage, so a subcommand's own usage needs a spelling of its own.
+    const [first, ...others] = argv;
+    if (first === 'help' && others.length === 0) {
+      io.stdout(mlCommand.usage);
+      return 0;
+    }
+    const [name, ...rest] = first === 'help' && others.length > 0 ? [others[0], '--help'] : argv;
     const sub = SUBCOMMANDS.find((c) => c.name === name);
     if (!sub) throw CliErrors.create('usage', `unknown ml subcommand '${name ?? ''}'; choose one of ${SUBCOMMANDS.map((c) => c.name).join(', ')}`);
     if (rest.includes('--help') || rest.includes('-h')) {

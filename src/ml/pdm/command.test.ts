@@ -55,3 +55,18 @@ test('ml train --data reads a simulator dry run (telemetry.jsonl + labels.jsonl)
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('twinworks ml dispatches train and evaluate; `ml help <sub>` prints that subcommand’s flags', async () => {
+  const { mlCommand } = await import('../index.js');
+  const c = capture();
+  assert.equal(await mlCommand.run(['help', 'evaluate'], c.io), 0);
+  assert.match(c.out.join('\n'), /--test-seed 42/);
+  const t = capture();
+  assert.equal(await mlCommand.run(['help', 'train'], t.io), 0);
+  assert.match(t.out.join('\n'), /--from-sim/);
+  const all = capture();
+  assert.equal(await mlCommand.run(['help'], all.io), 0);
+  assert.match(all.out.join('\n'), /train .*\n\s+evaluate /);
+  // A flag error reaches the evaluate command itself (not the ml dispatcher).
+  await assert.rejects(mlCommand.run(['evaluate', '--speed', '2'], all.io), (e) => MlErrors.is(e, 'unknown_flag'));
+});
