@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     { model: 'Conveyor', extra: () => ({ lengthM: 6.5 }) },
     { model: 'QualityStation', extra: () => ({ inspectionMethod: 'vision', rejectThreshold: 0.02 }) },
   ];
-  const STATES = ['Idle', 'Running', 'Running', 'Running', 'Running', 'Running', 'Stopped', 'Maintenance', 'Fault'];
+  const STATES = machineStates(readModelFiles(defaultModelsDir()));
   const lineIds = Array.from({ length: LINES }, (_, l) => `L${l}`);
   const machineId = (l: number, k: number) => `L${l}-M${k}`;
 
@@ -363,4 +363,19 @@ async function main(): Promise<void> {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/**
+ * The machine state enum as the models declare it (read, not hard-coded, so the bench follows model
+ * changes), weighted so most machines run: the 'running' value (any case) five times, the others once.
+ */
+function machineStates(models: readonly Record<string, unknown>[]): string[] {
+  const machine = models.find((m) => m['@id'] === 'dtmi:twinworks:plant:Machine;1');
+  const schemas = (machine?.['schemas'] ?? []) as Array<{ '@id'?: string; enumValues?: Array<{ enumValue: unknown }> }>;
+  const contents = (machine?.['contents'] ?? []) as Array<{ name?: string; schema?: unknown }>;
+  const schemaId = contents.find((c) => c.name === 'state')?.schema;
+  const values = (schemas.find((s) => s['@id'] === schemaId)?.enumValues ?? []).map((e) => e.enumValue).filter((v): v is string => typeof v === 'string');
+  if (values.length === 0) throw new Error('bench: the Machine model declares no state enum');
+  const running = values.find((v) => v.toLowerCase() === 'running') ?? values[0]!;
+  return [...values, running, running, running, running];
 }

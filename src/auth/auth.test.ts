@@ -88,6 +88,25 @@ test('tampered and expired tokens are refused', async () => {
   await assert.rejects(expired.auth.chain.fromCredential(old.access_token), { code: 'auth.token_expired' });
 });
 
+test('a verified token keeps working until its expiry, then is refused; a forgery of it is still refused', async (t) => {
+  const { auth } = await service(60);
+  await auth.users.create({ username: 'ana', password: 'secret-123', roles: ['engineer'] });
+  const { access_token } = await auth.login('ana', 'secret-123');
+  const first = await auth.chain.fromCredential(access_token);
+  const again = await auth.chain.fromCredential(access_token); // answered from the verified-token cache
+  assert.deepEqual(again, first);
+  assert.deepEqual(first.roles, ['engineer']);
+  const [h, p] = access_token.split('.') as [string, string, string];
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+  claims.roles = ['admin'];
+  const forged = `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${access_token.split('.')[2]}`;
+  await assert.rejects(auth.chain.fromCredential(forged), { code: 'auth.invalid_token' });
+  // 61 s later the 60 s token has expired, cached or not.
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() + 61_000 });
+  await assert.rejects(auth.chain.fromCredential(access_token), { code: 'auth.token_expired' });
+  await assert.rejects(auth.chain.fromCredential(access_token), { code: 'auth.token_expired' });
+});
+
 test('a token signed by another installation is refused', async () => {
   const a = await service();
   const b = await service();
