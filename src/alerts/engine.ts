@@ -161,6 +161,7 @@ function hasAnySignalHeartbeat(c: AlertRule['condition']): boolean {
     case 'threshold':
     case 'rateOfChange':
     case 'deviation':
+    case 'anomalous':
       return false;
     default:
       return assertNever(c);

@@ -11,6 +11,13 @@ export type Condition =
   | { readonly kind: 'rateOfChange'; readonly signal: string; readonly op: Comparison; readonly value: number; readonly windowSec: number; readonly perSec: number; readonly absolute: boolean }
   /** |x − mean| > max(sigmas·σ, minDelta) over the samples of the previous `windowSec` (the current sample excluded). */
   | { readonly kind: 'deviation'; readonly signal: string; readonly windowSec: number; readonly sigmas: number; readonly minDelta: number; readonly minSamples: number }
+  /**
+   * The machine's anomaly score is above `threshold` (clears at or below threshold − hysteresis).
+   * `signal` absent: the twin property `anomalyScore` (0–1, the highest score of the machine's
+   * signals over the last 15 minutes, written by the ML live scorer); `signal` given: the series
+   * `<twinId>/anomaly:<signal>` (per-minute maxima, fed through AlertService.observePoints).
+   */
+  | { readonly kind: 'anomalous'; readonly signal: string | undefined; readonly threshold: number; readonly hysteresis: number }
   /** True once no sample of `signal` (or of any signal, when absent) arrived for `seconds`. */
   | { readonly kind: 'noData'; readonly signal: string | undefined; readonly seconds: number }
   /** The inner condition has held continuously for `seconds` ("above 85 °C for 5 minutes"). */
@@ -57,6 +64,8 @@ export function signalsOf(c: Condition): string[] {
     case 'rateOfChange':
     case 'deviation':
       return [c.signal];
+    case 'anomalous':
+      return [anomalySignal(c)];
     case 'noData':
       return c.signal === undefined ? [] : [c.signal];
     case 'for':
@@ -67,6 +76,16 @@ export function signalsOf(c: Condition): string[] {
     default:
       return assertNever(c);
   }
+}
+
+/** The twin property the ML live scorer writes (docs/ml-live.md §Live scorer). */
+export const ANOMALY_SCORE_PROPERTY = 'anomalyScore';
+/** Engine signals of the anomaly series `<twinId>/anomaly:<signal>` carry this prefix. */
+export const ANOMALY_SERIES_PREFIX = 'anomaly:';
+
+/** The engine signal an `anomalous` condition reads. */
+export function anomalySignal(c: Extract<Condition, { kind: 'anomalous' }>): string {
+  return c.signal === undefined ? ANOMALY_SCORE_PROPERTY : `${ANOMALY_SERIES_PREFIX}${c.signal}`;
 }
 
 export function assertNever(x: never): never {

@@ -4,7 +4,7 @@
  * records when it last changed, so `for` nodes and heartbeats fire at the exact instant their
  * duration ran out even when the tick that notices comes later.
  */
-import { assertNever, type Comparison, type Condition } from './ast.js';
+import { anomalySignal, assertNever, type Comparison, type Condition } from './ast.js';
 
 export interface RuleSample {
   readonly signal: string;
@@ -56,6 +56,22 @@ class Threshold extends Node {
     // Raised: stays raised while the value is on the alarm side of the threshold moved back by the hysteresis.
     const hold = op === '>' || op === '>=' ? value - hysteresis : value + hysteresis;
     this.set(this.state ? compare(s.value, op, hold) : compare(s.value, op, value), s.t);
+  }
+  evaluate(): boolean {
+    return this.state;
+  }
+}
+
+/** A score above the threshold; held while above threshold − hysteresis (the same state machine as Threshold). */
+class Anomalous extends Node {
+  private readonly signal: string;
+  constructor(private readonly c: Extract<Condition, { kind: 'anomalous' }>, start: number) {
+    super(start);
+    this.signal = anomalySignal(c);
+  }
+  observe(s: RuleSample): void {
+    if (s.signal !== this.signal) return;
+    this.set(s.value > (this.state ? this.c.threshold - this.c.hysteresis : this.c.threshold), s.t);
   }
   evaluate(): boolean {
     return this.state;
@@ -189,6 +205,8 @@ export function buildNode(c: Condition, start: number): ConditionNode {
       return new RateOfChange(c, start);
     case 'deviation':
       return new Deviation(c, start);
+    case 'anomalous':
+      return new Anomalous(c, start);
     case 'noData':
       return new NoData(c, start);
     case 'for':

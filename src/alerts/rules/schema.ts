@@ -17,6 +17,7 @@ type ConditionInput =
   | { kind: 'threshold'; signal: string; op: '>' | '>=' | '<' | '<='; value: number; hysteresis?: number; for?: number | string }
   | { kind: 'rateOfChange'; signal: string; op: '>' | '>=' | '<' | '<='; value: number; window: number | string; per?: number | string; absolute?: boolean; for?: number | string }
   | { kind: 'deviation'; signal: string; window: number | string; sigmas?: number; minDelta?: number; minSamples?: number; for?: number | string }
+  | { kind: 'anomalous'; signal?: string; threshold?: number; hysteresis?: number; for?: number | string }
   | { kind: 'noData'; signal?: string; after: number | string }
   | { kind: 'all' | 'any'; conditions: ConditionInput[]; for?: number | string };
 
@@ -25,6 +26,8 @@ const conditionSchema: z.ZodType<ConditionInput> = z.lazy(() =>
     z.strictObject({ kind: z.literal('threshold'), signal, op: comparison, value: z.number(), hysteresis: z.number().nonnegative().optional(), ...base }),
     z.strictObject({ kind: z.literal('rateOfChange'), signal, op: comparison, value: z.number(), window: duration, per: duration.optional(), absolute: z.boolean().optional(), ...base }),
     z.strictObject({ kind: z.literal('deviation'), signal, window: duration, sigmas: z.number().positive().optional(), minDelta: z.number().nonnegative().optional(), minSamples: z.number().int().min(2).max(100_000).optional(), ...base }),
+    // Scores are 0–1 (docs/ml-anomaly.md): a threshold outside (0, 1) never or always fires.
+    z.strictObject({ kind: z.literal('anomalous'), signal: signal.optional(), threshold: z.number().gt(0).lt(1).optional(), hysteresis: z.number().min(0).lt(1).optional(), ...base }),
     z.strictObject({ kind: z.literal('noData'), signal: signal.optional(), after: duration }),
     z.strictObject({ kind: z.literal('all'), conditions: z.array(conditionSchema).min(1).max(20), ...base }),
     z.strictObject({ kind: z.literal('any'), conditions: z.array(conditionSchema).min(1).max(20), ...base }),
@@ -55,6 +58,8 @@ export const ruleSchema = z.strictObject({
 export type RuleDocument = z.input<typeof ruleSchema>;
 
 const DEFAULT_FLAPPING = { maxRaises: 5, windowSec: 600 };
+/** Issue 7: "anomaly score exceeds a threshold (default 0.9)". */
+const DEFAULT_ANOMALY_THRESHOLD = 0.9;
 
 /** Validates a rule document; throws alerts.invalid_rule naming the first problem's path. */
 export function parseRule(input: unknown): AlertRule {
@@ -103,6 +108,12 @@ function inner(c: ConditionInput, path: string): Condition {
       return { kind: 'rateOfChange', signal: c.signal, op: c.op, value: c.value, windowSec: seconds(c.window, `${path}.window`), perSec: c.per === undefined ? 60 : seconds(c.per, `${path}.per`), absolute: c.absolute ?? false };
     case 'deviation':
       return { kind: 'deviation', signal: c.signal, windowSec: seconds(c.window, `${path}.window`), sigmas: c.sigmas ?? 3, minDelta: c.minDelta ?? 0, minSamples: c.minSamples ?? 10 };
+    case 'anomalous': {
+      const threshold = c.threshold ?? DEFAULT_ANOMALY_THRESHOLD;
+      const hysteresis = c.hysteresis ?? 0;
+      if (hysteresis >= threshold) throw AlertErrors.create('invalid_rule', `rule ${path}.hysteresis: must be below the threshold ${threshold}`, { path: `${path}.hysteresis`, reason: 'not below the threshold' });
+      return { kind: 'anomalous', signal: c.signal, threshold, hysteresis };
+    }
     case 'noData':
       return { kind: 'noData', signal: c.signal, seconds: seconds(c.after, `${path}.after`) };
     case 'all':
@@ -138,6 +149,8 @@ function conditionToDocument(c: Condition): Record<string, unknown> {
       return { kind: c.kind, signal: c.signal, op: c.op, value: c.value, window: c.windowSec, per: c.perSec, absolute: c.absolute };
     case 'deviation':
       return { kind: c.kind, signal: c.signal, window: c.windowSec, sigmas: c.sigmas, minDelta: c.minDelta, minSamples: c.minSamples };
+    case 'anomalous':
+      return { kind: c.kind, ...(c.signal !== undefined ? { signal: c.signal } : {}), threshold: c.threshold, hysteresis: c.hysteresis };
     case 'noData':
       return { kind: c.kind, ...(c.signal !== undefined ? { signal: c.signal } : {}), after: c.seconds };
     case 'all':
