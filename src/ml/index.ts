@@ -23,7 +23,7 @@ export const mlCommand: CliCommand = {
       io.stdout(mlCommand.usage);
       return 0;
     }
-    const [name, ...rest] = first === 'help' && others.length > 0 ? [others[0], '--help'] : argv;
+    const [name, ...rest]: readonly string[] = first === 'help' && others[0] !== undefined ? [others[0], '--help'] : argv;
     const sub = SUBCOMMANDS.find((c) => c.name === name);
     if (!sub) throw CliErrors.create('usage', `unknown ml subcommand '${name ?? ''}'; choose one of ${SUBCOMMANDS.map((c) => c.name).join(', ')}`);
     if (rest.includes('--help') || rest.includes('-h')) {
