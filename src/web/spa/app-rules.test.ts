@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { PERMISSIONS as SERVER } from '../../auth/index.js';
 import { can, PERMISSIONS, viewsFor } from '../../../web/src/auth/permissions.js';
 import { toTwinChange } from '../../../web/src/lib/twin-events.js';
-import { normaliseAlerts, normaliseOee, normaliseSeries, normaliseStatePoints } from '../../../web/src/lib/normalise.js';
+import { normaliseAlerts, normaliseOee, normalisePoints, normaliseRecommendations, normaliseRisk } from '../../../web/src/lib/normalise.js';
+import { commandPayload, commandsOf, methodOutcome } from '../../../web/src/lib/commands.js';
+import { mergeDowntime } from '../../../web/src/lib/downtime.js';
 import { graphOfRows } from '../../../web/src/lib/graph-view.js';
 import { normaliseState, worstSeverity } from '../../../web/src/lib/state.js';
 import { Outbox } from '../../../web/src/offline/outbox.js';
@@ -47,17 +49,53 @@ test('machine states from the DTDL enum and the simulator both map to the shown 
 });
 
 test('API answers are normalised; incomplete records are dropped, never filled in', () => {
-  assert.deepEqual(normaliseSeries({ series: [{ twinId: 'A', signal: 'temperature', points: [{ t: '2026-01-01T00:00:00Z', v: 1 }, { time: '2026-01-01T00:01:00Z', value: '2' }, { t: 'bad', v: 3 }, { t: '2026-01-01T00:02:00Z', v: null }] }] }), [
-    { twinId: 'A', signal: 'temperature', points: [{ t: Date.parse('2026-01-01T00:00:00Z'), v: 1 }, { t: Date.parse('2026-01-01T00:01:00Z'), v: 2 }] },
+  // Text points and unparseable times are not numbers to plot.
+  assert.deepEqual(normalisePoints({ value: [{ series: 'A/t', twinId: 'A', signal: 't', points: [{ time: '2026-01-01T00:00:00Z', value: 1 }, { time: '2026-01-01T00:01:00Z', value: 'x' }, { time: 'bad', value: 3 }] }] }), [
+    { twinId: 'A', signal: 't', points: [{ t: Date.parse('2026-01-01T00:00:00Z'), v: 1 }] },
   ]);
-  assert.equal(normaliseOee({ availability: 0.9, performance: 0.8 }, 'L'), undefined, 'an OEE without all factors is no OEE');
-  assert.deepEqual(normaliseOee({ availability: 0.9, performance: 0.8, quality: 1, oee: 0.72, goodCount: 'x' }, 'L'), { scope: 'L', availability: 0.9, performance: 0.8, quality: 1, oee: 0.72 });
+  // A result without its totals is no OEE; null factors (nothing planned) stay unknown, not 0.
+  assert.equal(normaliseOee({ availability: 0.9, from: '2026-01-01T00:00:00Z', to: '2026-01-01T08:00:00Z' }), undefined);
+  const idle = normaliseOee({ from: '2026-01-01T00:00:00Z', to: '2026-01-01T08:00:00Z', plannedProductionSec: 0, runSec: 0, downtimeSec: 0, goodCount: 0, totalCount: 0, availability: null, performance: null, quality: null, oee: null, downtimeByReason: [] })!;
+  assert.equal(idle.availability, undefined);
+  assert.equal(idle.oee, undefined);
   assert.deepEqual(
-    normaliseAlerts({ value: [{ alertId: 'A1', severity: 'critical', state: 'acknowledged', message: 'hot', twinId: 'M', raisedAt: '2026-01-01T00:00:00Z' }, { alertId: 'A2', severity: 'loud' }] }),
-    [{ id: 'A1', twinId: 'M', severity: 'critical', state: 'acknowledged', message: 'hot', raisedAt: Date.parse('2026-01-01T00:00:00Z') }],
+    normaliseAlerts({ value: [{ id: 'A1', severity: 'critical', state: 'acknowledged', message: 'hot', twinId: 'M', raisedAt: '2026-01-01T00:00:00Z', acknowledgedBy: 'op', occurrences: 2 }, { id: 'A2', severity: 'loud', state: 'active' }, { id: 'A3', severity: 'info', state: 'gone' }] }),
+    [{ id: 'A1', twinId: 'M', severity: 'critical', state: 'acknowledged', message: 'hot', raisedAt: Date.parse('2026-01-01T00:00:00Z'), acknowledgedBy: 'op', occurrences: 2 }],
   );
-  const states = normaliseStatePoints({ series: [{ twinId: 'M', points: [{ t: '2026-01-01T00:05:00Z', v: 'down' }, { t: '2026-01-01T00:00:00Z', v: 'running' }] }] });
-  assert.deepEqual(states.get('M')!.map((p) => p.state), ['running', 'down'], 'sorted by time');
+});
+
+test('predictive maintenance rows: nulls are "not predicted" and left out; recommendations need a due date', () => {
+  // Shapes of src/ml/pdm/api.ts machineRow and renderRec.
+  const rows = normaliseRisk({ value: [{ twinId: 'M1', health: 0.42, failureProbability: 0.3, rulHours: 96, rulCensored: false, mode: 'bearingWear', explanation: ['vibration rising'], recommendation: 'Replace bearing', warning: { since: '2026-01-01T00:00:00Z', mode: 'bearingWear' } }, { twinId: 'M2', failureProbability: null, rulHours: null }, { deviceId: 'no-twin' }], model: null });
+  assert.deepEqual(rows, [
+    { twinId: 'M1', health: 0.42, failureProbability: 0.3, rulHours: 96, rulCensored: false, mode: 'bearingWear', recommendation: 'Replace bearing', explanation: ['vibration rising'], warningSince: Date.parse('2026-01-01T00:00:00Z') },
+    { twinId: 'M2' },
+  ]);
+  const recs = normaliseRecommendations({ value: [{ twinId: 'M1', mode: 'toolWear', severity: 'warning', text: 'Change the tool', explanationText: ['tool life 90 %'], dueBy: '2026-01-02T00:00:00Z', confidence: 0.8 }, { twinId: 'M2', text: 'x', severity: 'warning' }] });
+  assert.deepEqual(recs, [{ twinId: 'M1', mode: 'toolWear', severity: 'warning', text: 'Change the tool', explanation: ['tool life 90 %'], dueBy: Date.parse('2026-01-02T00:00:00Z'), confidence: 0.8 }]);
+});
+
+test('commands come from the model and its ancestors (DTDL extends), most specific first, each once', () => {
+  const models = new Map([
+    ['dtmi:p:Machine;1', { id: 'dtmi:p:Machine;1', extends: [], contents: [{ '@type': 'Command', name: 'emergencyStop' }, { '@type': 'Command', name: 'setSpeed', request: { name: 'speed', schema: 'double' } }, { '@type': 'Property', name: 'state' }] }],
+    ['dtmi:p:Cnc;1', { id: 'dtmi:p:Cnc;1', extends: ['dtmi:p:Machine;1'], contents: [{ '@type': ['Command'], name: 'setSpeed', displayName: { en: 'Spindle speed' }, request: { name: 'rpm', schema: 'integer' } }] }],
+  ]);
+  const cmds = commandsOf('dtmi:p:Cnc;1', models);
+  assert.deepEqual(cmds, [{ name: 'setSpeed', displayName: 'Spindle speed', request: { name: 'rpm', schema: 'integer' } }, { name: 'emergencyStop' }]);
+  assert.deepEqual(commandPayload(cmds[0]!, 1200), { rpm: 1200 });
+  assert.equal(commandPayload(cmds[1]!), undefined);
+  // IoT Hub direct-method answers: the device's own status decides.
+  assert.deepEqual(methodOutcome({ status: 200, payload: { state: 'down' } }), { ok: true, status: 200 });
+  assert.deepEqual(methodOutcome({ status: 400, payload: { error: 'speed must be a number from 0 to 120' } }), { ok: false, status: 400, message: 'speed must be a number from 0 to 120' });
+  assert.deepEqual(methodOutcome(undefined), { ok: false, status: 0 });
+});
+
+test('downtime of a line adds the stations’ stops of the same state and reason', () => {
+  const merged = mergeDowntime([
+    [{ state: 'down', reason: 'jam', seconds: 120, occurrences: 1 }, { state: 'starved', reason: 'starved', seconds: 30, occurrences: 2 }],
+    [{ state: 'down', reason: 'jam', seconds: 60, occurrences: 2 }, { state: 'setup', reason: 'changeover', seconds: 0, occurrences: 0 }],
+  ]);
+  assert.deepEqual(merged, [{ state: 'down', reason: 'jam', seconds: 180, occurrences: 3 }, { state: 'starved', reason: 'starved', seconds: 30, occurrences: 2 }]);
 });
 
 test('query rows become a graph of twins and relationships', () => {

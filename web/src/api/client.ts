@@ -122,6 +122,19 @@ export class Api {
     return { value, at, stale: false };
   }
 
+  /** A file answer (CSV export) with the bearer token, which a plain link could not send. */
+  async download(url: string): Promise<Blob> {
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: this.headers(false) });
+    } catch {
+      this.setOnline(false);
+      throw new OfflineError('offline');
+    }
+    if (!res.ok) await parse(res, this.session);
+    return res.blob();
+  }
+
   /** All rows of a twin query, following continuation tokens (ADT Query API paging). */
   async query<T = Record<string, unknown>>(text: string, maxPages = 200): Promise<Read<T[]>> {
     const rows: T[] = [];

@@ -1,13 +1,19 @@
 /**
  * Reads for the views from the history, analytics, alerts and ML contexts, normalised to the
- * shapes the views draw. A route that does not exist yet (404 route_not_found) yields `missing`,
- * which the views show as "no data yet"; nothing is ever filled in.
+ * shapes the views draw. A route that does not exist on this server (404) yields `missing`, which
+ * the views show as "no data yet"; nothing is ever filled in.
  */
 import { ApiError, OfflineError, type Api } from './client.js';
 import { ROUTES } from './routes.js';
-import { normaliseAlerts, normaliseOee, normaliseRisk, normaliseSeries, normaliseStatePoints, type Alert, type Oee, type Risk, type Series, type StatePoint } from '../lib/normalise.js';
+import { seriesParams, type SeriesRequest } from './params.js';
 
-export type { Alert, Oee, Risk, Series, StatePoint } from '../lib/normalise.js';
+export { seriesParams, type SeriesRequest } from './params.js';
+import {
+  normaliseAggregate, normaliseAlerts, normaliseOee, normaliseOeeSeries, normalisePoints, normaliseRecommendations, normaliseRisk, normaliseStatePoints,
+  type Alert, type Oee, type Recommendation, type Risk, type Series, type StatePoint,
+} from '../lib/normalise.js';
+
+export type { Alert, Oee, Recommendation, Risk, Series, StatePoint } from '../lib/normalise.js';
 
 export type Outcome<T> = { readonly ok: true; readonly value: T; readonly at: number; readonly stale: boolean } | { readonly ok: false; readonly reason: 'missing' | 'offline' | 'error'; readonly message: string };
 
@@ -16,68 +22,79 @@ export async function attempt<T>(fn: () => Promise<{ value: T; at: number; stale
     const r = await fn();
     return { ok: true, value: r.value, at: r.at, stale: r.stale };
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return { ok: false, reason: 'missing', message: err.message };
+    if (err instanceof ApiError && err.missing) return { ok: false, reason: 'missing', message: err.message };
     if (err instanceof OfflineError) return { ok: false, reason: 'offline', message: err.message };
     return { ok: false, reason: 'error', message: err instanceof Error ? err.message : String(err) };
   }
 }
 
-export interface SeriesRequest {
-  readonly twinIds: readonly string[];
-  readonly signals: readonly string[];
-  readonly from: Date;
-  readonly to: Date;
-  /** ISO 8601 duration or a calendar bucket (1m, 1h, shift, day); absent = raw points. */
-  readonly bucket?: string;
-  readonly aggregate?: string;
-}
-
-export function seriesParams(r: SeriesRequest): URLSearchParams {
-  const p = new URLSearchParams();
-  for (const id of r.twinIds) p.append('twinId', id);
-  for (const s of r.signals) p.append('signal', s);
-  p.set('from', r.from.toISOString());
-  p.set('to', r.to.toISOString());
-  if (r.bucket) p.set('bucket', r.bucket);
-  if (r.aggregate) p.set('agg', r.aggregate);
-  return p;
-}
-
 export function readSeries(api: Api, r: SeriesRequest): Promise<Outcome<Series[]>> {
   return attempt(async () => {
-    const res = await api.read<unknown>(ROUTES.timeseries(seriesParams(r)));
-    return { ...res, value: normaliseSeries(res.value) };
+    if (r.bucket && r.aggregate) {
+      const res = await api.read<unknown>(ROUTES.aggregate(seriesParams(r)));
+      return { ...res, value: normaliseAggregate(res.value, r.aggregate) };
+    }
+    const res = await api.read<unknown>(ROUTES.points(seriesParams(r)));
+    return { ...res, value: normalisePoints(res.value) };
   });
 }
 
-export function readOee(api: Api, scope: string, from: Date, to: Date): Promise<Outcome<Oee | undefined>> {
-  const p = new URLSearchParams({ scope, from: from.toISOString(), to: to.toISOString() });
+/** Every raw point of the selection as CSV, streamed by the server (src/timeseries/export.ts). */
+export async function exportCsv(api: Api, r: SeriesRequest): Promise<Blob> {
+  const p = seriesParams({ ...r, bucket: undefined, aggregate: undefined } as SeriesRequest);
+  p.set('format', 'csv');
+  return api.download(ROUTES.points(p));
+}
+
+function oeeParams(twinId: string, from: Date, to: Date): URLSearchParams {
+  return new URLSearchParams({ twin: twinId, from: from.toISOString(), to: to.toISOString() });
+}
+
+export function readOee(api: Api, twinId: string, from: Date, to: Date): Promise<Outcome<Oee | undefined>> {
+  return attempt(async () => {
+    const res = await api.read<unknown>(ROUTES.oee(oeeParams(twinId, from, to)));
+    return { ...res, value: normaliseOee(res.value) };
+  });
+}
+
+/** OEE per bucket (hour, day, week, shift or a width), clipped to the window. */
+export function readOeeTrend(api: Api, twinId: string, from: Date, to: Date, bucket: string): Promise<Outcome<Oee[]>> {
+  const p = oeeParams(twinId, from, to);
+  p.set('bucket', bucket);
+  p.set('tz', Intl.DateTimeFormat().resolvedOptions().timeZone);
   return attempt(async () => {
     const res = await api.read<unknown>(ROUTES.oee(p));
-    return { ...res, value: normaliseOee(res.value, scope) };
+    return { ...res, value: normaliseOeeSeries(res.value) };
   });
 }
 
-export function readAlerts(api: Api, filter: { twinId?: string; state?: string } = {}): Promise<Outcome<Alert[]>> {
-  const p = new URLSearchParams();
-  if (filter.twinId) p.set('twinId', filter.twinId);
-  p.set('state', filter.state ?? 'active,acknowledged');
+/** Open alerts (active or acknowledged), optionally of one twin. */
+export function readAlerts(api: Api, filter: { twinId?: string; state?: 'open' | 'active' | 'acknowledged' | 'resolved' } = {}): Promise<Outcome<Alert[]>> {
+  const p = new URLSearchParams({ state: filter.state ?? 'open', limit: '1000' });
+  if (filter.twinId) p.set('twin', filter.twinId);
   return attempt(async () => {
     const res = await api.read<unknown>(ROUTES.alerts(p));
     return { ...res, value: normaliseAlerts(res.value) };
   });
 }
 
-export function readRisk(api: Api): Promise<Outcome<Risk[]>> {
+export function readRisk(api: Api, lang: string): Promise<Outcome<Risk[]>> {
   return attempt(async () => {
-    const res = await api.read<unknown>(ROUTES.risk);
+    const res = await api.read<unknown>(ROUTES.risk(lang));
     return { ...res, value: normaliseRisk(res.value) };
+  });
+}
+
+export function readRecommendations(api: Api, lang: string): Promise<Outcome<Recommendation[]>> {
+  return attempt(async () => {
+    const res = await api.read<unknown>(ROUTES.recommendations(lang));
+    return { ...res, value: normaliseRecommendations(res.value) };
   });
 }
 
 export function readStates(api: Api, twinIds: readonly string[], from: Date, to: Date): Promise<Outcome<Map<string, StatePoint[]>>> {
   return attempt(async () => {
-    const res = await api.read<unknown>(ROUTES.timeseries(seriesParams({ twinIds, signals: ['state'], from, to })));
+    const res = await api.read<unknown>(ROUTES.points(seriesParams({ twinIds, signals: ['state'], from, to })));
     return { ...res, value: normaliseStatePoints(res.value) };
   });
 }

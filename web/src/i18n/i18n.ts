@@ -75,8 +75,9 @@ export class I18n {
     return new Intl.NumberFormat(this.locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(value);
   }
 
-  /** A 0..1 fraction as a percentage. */
-  pct(fraction: number, digits = 1): string {
+  /** A 0..1 fraction as a percentage; an unknown figure shows as a dash, never as 0 %. */
+  pct(fraction: number | undefined, digits = 1): string {
+    if (fraction === undefined || !Number.isFinite(fraction)) return '—';
     return new Intl.NumberFormat(this.locale, { style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits }).format(fraction);
   }
 

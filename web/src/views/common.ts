@@ -39,3 +39,10 @@ export function setParam(name: string, value: string): void {
   url.searchParams.set(name, value);
   history.replaceState(null, '', url);
 }
+
+const MODES = new Set(['bearingWear', 'overheating', 'toolWear', 'pressureLeak']);
+
+/** A predicted failure mode in words (the four the platform knows), else as the model named it. */
+export function modeLabel(ctx: AppContext, mode: string): string {
+  return MODES.has(mode) ? ctx.i18n.t(`mode.${mode}` as 'mode.toolWear') : mode;
+}

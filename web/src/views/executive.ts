@@ -6,7 +6,7 @@
  */
 import type { AppContext } from '../app/context.js';
 import { fill, h, placeholder } from '../app/dom.js';
-import { readOee, readSeries, type Oee } from '../api/data.js';
+import { readOee, readOeeTrend, type Oee, type Series } from '../api/data.js';
 import { availabilityGain, downtimeCost, energyPerUnit, parseRates, scrapCost, type CostRates, type Figure } from '../lib/costs.js';
 import { linesOf, periodPicker, PERIOD_MS, showOutcome, siteOf, type Period } from './common.js';
 import type { MessageKey } from '../i18n/i18n.js';
@@ -103,27 +103,32 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
       const plant: Oee | undefined = plantIdx === 0 && results[0]!.ok ? results[0]!.value : undefined;
       await drawCosts(plant, from, to);
     }
-    const trendSeries = await readSeries(ctx.api, { twinIds: scopes.map((s) => s.id), signals: ['oee'], from, to, bucket: period === '8h' || period === '24h' ? '1h' : '1d', aggregate: 'avg' });
+    // The trend is OEE recomputed per bucket from the history (not an average of stored figures).
+    const bucket = period === '8h' || period === '24h' ? 'hour' : 'day';
+    const trends = await Promise.all(scopes.map((s) => readOeeTrend(ctx.api, s.id, from, to, bucket)));
     if (disposed) return;
-    showOutcome(ctx, trend, trendSeries, (series) => {
-      if (!series.some((s) => s.points.length)) return placeholder('empty', t('common.noDataYet'));
-      const box = h('div', { class: 'chart' });
-      void import('../charts/charts.js').then(({ timeChart }) => timeChart(box, series, { width: Math.min(900, el.clientWidth - 16), height: 260, locale: ctx.i18n.locale, yLabel: 'OEE' }));
-      return box;
-    });
+    const okTrends = trends.flatMap((r, i) => (r.ok ? [{ name: scopes[i]!.name, rows: r.value }] : []));
+    const firstTrendFailure = trends.find((r) => !r.ok);
+    if (okTrends.length === 0 && firstTrendFailure) return showOutcome(ctx, trend, firstTrendFailure, () => '');
+    const series: Series[] = okTrends.map((x) => ({ twinId: x.name, signal: 'OEE', points: x.rows.flatMap((r) => (r.oee === undefined ? [] : [{ t: r.from, v: r.oee }])) }));
+    if (!series.some((x) => x.points.length)) return fill(trend, placeholder('empty', t('common.noDataYet')));
+    const box = h('div', { class: 'chart' });
+    fill(trend, box, h('p', { class: 'method' }, t('exec.trendMethod', { bucket: t(bucket === 'hour' ? 'period.hour' : 'period.day') })));
+    void import('../charts/charts.js').then(({ timeChart }) => timeChart(box, series, { width: Math.min(900, el.clientWidth - 16), height: 260, locale: ctx.i18n.locale, yLabel: 'OEE' }));
   };
 
   const drawCosts = async (plant: Oee | undefined, from: Date, to: Date) => {
     const r: CostRates = rates() ?? { currency: '' };
     const money = (v: number) => (r.currency ? ctx.i18n.money(v, r.currency) : ctx.i18n.num(v, 0));
     if (!plant) return fill(costs, placeholder('empty', t('common.noDataYet')));
-    const downtimeH = plant.downtimeSeconds !== undefined ? plant.downtimeSeconds / 3600 : undefined;
-    const scrap = plant.totalCount !== undefined && plant.goodCount !== undefined ? plant.totalCount - plant.goodCount : undefined;
-    const energy = plant.energyKwh !== undefined && plant.goodCount !== undefined ? energyPerUnit(plant.energyKwh, plant.goodCount, r) : undefined;
+    const downtimeH = plant.downtimeSeconds / 3600;
+    const scrap = plant.rejectCount;
+    const energy = plant.energyKwh !== undefined ? energyPerUnit(plant.energyKwh, plant.goodCount, r) : undefined;
     const cards: HTMLElement[] = [
-      figure(t('exec.downtime'), downtimeH === undefined ? undefined : { value: downtimeH, method: { key: 'method.downtimeHours', params: { hours: downtimeH } } }, (v) => ctx.i18n.unit(v, 'h'), 'common.noDataYet'),
-      figure(t('exec.downtimeCost'), downtimeH === undefined ? undefined : downtimeCost(downtimeH, r), money, rates()?.downtimePerHour === undefined ? 'rates.missing' : 'common.noDataYet'),
-      figure(t('exec.scrapCost'), scrap === undefined ? undefined : scrapCost(scrap, r), money, rates()?.scrapPerPart === undefined ? 'rates.missing' : 'common.noDataYet'),
+      figure(t('exec.downtime'), { value: downtimeH, method: { key: 'method.downtimeHours', params: { hours: downtimeH } } }, (v) => ctx.i18n.unit(v, 'h'), 'common.noDataYet'),
+      figure(t('exec.downtimeCost'), downtimeCost(downtimeH, r), money, rates()?.downtimePerHour === undefined ? 'rates.missing' : 'common.noDataYet'),
+      figure(t('exec.scrap'), { value: scrap, method: { key: 'method.scrap', params: {} } }, (v) => ctx.i18n.num(v, 0), 'common.noDataYet'),
+      figure(t('exec.scrapCost'), scrapCost(scrap, r), money, rates()?.scrapPerPart === undefined ? 'rates.missing' : 'common.noDataYet'),
       figure(t('exec.energyPerUnit'), energy?.kwh, (v) => ctx.i18n.unit(v, 'kWh', 2), 'common.noDataYet'),
       figure(t('exec.energyCostPerUnit'), energy?.cost, (v) => (r.currency ? new Intl.NumberFormat(ctx.i18n.locale, { style: 'currency', currency: r.currency }).format(v) : ctx.i18n.num(v, 2)), rates()?.energyPerKwh === undefined ? 'rates.missing' : 'common.noDataYet'),
     ];

@@ -4,12 +4,14 @@
  */
 import type { AppContext } from '../app/context.js';
 import { fill, h, placeholder } from '../app/dom.js';
-import { readSeries, type Series } from '../api/data.js';
+import { exportCsv, readSeries, type Series, type SeriesRequest } from '../api/data.js';
 import { toCsv } from '../lib/csv.js';
 import { showOutcome } from './common.js';
 
-const AGGREGATES = ['raw', 'avg', 'min', 'max', 'sum', 'count', 'first', 'last', 'twa'] as const;
-const BUCKETS = ['1m', '5m', '15m', '1h', 'shift', '1d'] as const;
+// The functions and buckets of GET /api/timeseries/aggregate (src/timeseries/api.ts).
+const AGGREGATES = ['raw', 'avg', 'min', 'max', 'sum', 'count', 'first', 'last', 'stddev', 'p95', 'twa'] as const;
+const BUCKETS = ['1m', '5m', '15m', '1h', 'shift', 'day', 'week'] as const;
+const BUCKET_WORDS: Readonly<Record<string, 'history.bucketShift' | 'history.bucketDay' | 'history.bucketWeek'>> = { shift: 'history.bucketShift', day: 'history.bucketDay', week: 'history.bucketWeek' };
 
 /** `<input type=datetime-local>` value in local time. */
 function localInput(ms: number): string {
@@ -26,26 +28,39 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
   const from = h('input', { type: 'datetime-local', value: localInput(now - 6 * 3_600_000), 'aria-label': t('history.from') });
   const to = h('input', { type: 'datetime-local', value: localInput(now), 'aria-label': t('history.to') });
   const agg = h('select', { 'aria-label': t('history.aggregate') }, AGGREGATES.map((a) => h('option', { value: a, selected: a === 'avg' }, t(`agg.${a}`))));
-  const bucket = h('select', { 'aria-label': t('history.bucket') }, BUCKETS.map((b) => h('option', { value: b, selected: b === '5m' }, b)));
+  const bucket = h('select', { 'aria-label': t('history.bucket') }, BUCKETS.map((b) => h('option', { value: b, selected: b === '5m' }, BUCKET_WORDS[b] ? t(BUCKET_WORDS[b]) : b)));
   const chart = h('div', { class: 'chart' });
   const exportBtn = h('button', { type: 'button', class: 'secondary', disabled: true }, t('history.export'));
+  const exportRawBtn = h('button', { type: 'button', class: 'secondary', disabled: true, 'data-testid': 'export-raw' }, t('history.exportRaw'));
   const form = h(
     'form',
     { class: 'history-form' },
     h('label', {}, t('history.twins'), twinsSel),
     h('div', { class: 'fields' }, h('label', {}, t('history.signals'), signals, datalist), h('label', {}, t('history.from'), from), h('label', {}, t('history.to'), to), h('label', {}, t('history.aggregate'), agg), h('label', {}, t('history.bucket'), bucket)),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('history.plot')), exportBtn),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('history.plot')), exportBtn, exportRawBtn),
   );
   el.replaceChildren(h('section', { class: 'history' }, h('h1', {}, t('view.history')), form, chart));
   let shown: Series[] = [];
+  let request: SeriesRequest | undefined;
   let disposed = false;
+  const save = (blob: Blob, what: string) => {
+    const a = h('a', { href: URL.createObjectURL(blob), download: `twinworks-${what}-${new Date().toISOString().slice(0, 19).replaceAll(':', '')}.csv` });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
+
+  // Every stored point of the selection, as the server streams it (not only what is plotted).
+  exportRawBtn.addEventListener('click', () => {
+    if (!request) return;
+    exportCsv(ctx.api, request).then(
+      (blob) => save(blob, 'history-raw'),
+      (err: unknown) => ctx.notify(t('common.loadFailed', { reason: err instanceof Error ? err.message : String(err) }), 'error'),
+    );
+  });
 
   exportBtn.addEventListener('click', () => {
     const rows = shown.flatMap((s) => s.points.map((p) => [s.twinId, s.signal, new Date(p.t).toISOString(), p.v]));
-    const blob = new Blob([toCsv(['twinId', 'signal', 'time', 'value'], rows)], { type: 'text/csv;charset=utf-8' });
-    const a = h('a', { href: URL.createObjectURL(blob), download: `twinworks-history-${new Date().toISOString().slice(0, 19).replaceAll(':', '')}.csv` });
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    save(new Blob([toCsv(['twinId', 'signal', 'time', 'value'], rows)], { type: 'text/csv;charset=utf-8' }), 'history');
   });
 
   form.addEventListener('submit', (e) => {
@@ -55,7 +70,9 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
     if (!twinIds.length || !sigs.length) return fill(chart, placeholder('empty', t('history.pick')));
     const a = agg.value;
     fill(chart, placeholder('loading', t('common.loading')));
-    void readSeries(ctx.api, { twinIds, signals: sigs, from: new Date(from.value), to: new Date(to.value), ...(a === 'raw' ? {} : { bucket: bucket.value, aggregate: a }) }).then((r) => {
+    request = { twinIds, signals: sigs, from: new Date(from.value), to: new Date(to.value), ...(a === 'raw' ? {} : { bucket: bucket.value, aggregate: a }) };
+    exportRawBtn.disabled = false;
+    void readSeries(ctx.api, request).then((r) => {
       if (disposed) return;
       showOutcome(ctx, chart, r, (series) => {
         shown = series;

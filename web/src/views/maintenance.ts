@@ -5,13 +5,13 @@
 import type { AppContext } from '../app/context.js';
 import { fill, h, placeholder } from '../app/dom.js';
 import { can } from '../auth/permissions.js';
-import { readAlerts, readRisk, type Alert, type Risk } from '../api/data.js';
+import { readAlerts, readRecommendations, readRisk, type Alert, type Recommendation, type Risk } from '../api/data.js';
 import { LiveStream } from '../api/live.js';
 import { ROUTES } from '../api/routes.js';
 import { ApiError } from '../api/client.js';
 import { predictedFailureDay, rankByRisk } from '../lib/risk.js';
 import { SEVERITY_LOOK } from '../lib/state.js';
-import { showOutcome } from './common.js';
+import { modeLabel, showOutcome } from './common.js';
 
 export function mount(el: HTMLElement, ctx: AppContext): () => void {
   const t = ctx.i18n.t.bind(ctx.i18n);
@@ -37,7 +37,8 @@ export function mount(el: HTMLElement, ctx: AppContext): () => void {
   const respond = async (a: Alert, action: 'acknowledge' | 'resolve', row: HTMLElement) => {
     const url = action === 'acknowledge' ? ROUTES.alertAck(a.id) : ROUTES.alertResolve(a.id);
     try {
-      const how = await ctx.api.sendOrQueue('POST', url, { by: ctx.session.current?.username }, `${t(`alert.${action}`)} ${a.id}`);
+      // Who acknowledged comes from the token on the server; the body holds only an optional note.
+      const how = await ctx.api.sendOrQueue('POST', url, {}, `${t(`alert.${action}`)} ${a.id}`);
       row.dataset['state'] = action === 'acknowledge' ? 'acknowledged' : 'resolved';
       const stateCell = row.querySelector('.state');
       if (stateCell) stateCell.textContent = how === 'queued' ? t('alert.queued') : t(`alert.state.${action === 'acknowledge' ? 'acknowledged' : 'resolved'}`);
@@ -48,7 +49,7 @@ export function mount(el: HTMLElement, ctx: AppContext): () => void {
   };
 
   const drawAlerts = async () => {
-    const r = await readAlerts(ctx.api, { state: 'active,acknowledged' });
+    const r = await readAlerts(ctx.api, { state: 'open' });
     if (disposed) return;
     showOutcome(ctx, alerts, r, (list) => {
       if (!list.length) return placeholder('empty', t('maint.noAlerts'));
@@ -88,7 +89,6 @@ export function mount(el: HTMLElement, ctx: AppContext): () => void {
     if (!ranked.length) {
       fill(risk, placeholder('empty', t('common.noDataYet')));
       fill(calendar, placeholder('empty', t('common.noDataYet')));
-      fill(recs, placeholder('empty', t('common.noDataYet')));
       return;
     }
     const pct = (v?: number) => (v === undefined ? '—' : ctx.i18n.pct(v, 0));
@@ -98,16 +98,26 @@ export function mount(el: HTMLElement, ctx: AppContext): () => void {
         'table',
         {},
         h('thead', {}, h('tr', {}, [t('alert.machine'), t('risk.failure'), t('risk.health'), t('risk.rul'), t('risk.mode')].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, ranked.map((r) => h('tr', {}, h('td', {}, r.twinId), h('td', {}, pct(r.failureProbability)), h('td', {}, pct(r.health)), h('td', {}, r.rulHours === undefined ? '—' : ctx.i18n.unit(r.rulHours, 'h', 0)), h('td', {}, r.mode ?? '—')))),
+        h('tbody', {}, ranked.map((r) => h('tr', {}, h('td', {}, r.twinId), h('td', {}, pct(r.failureProbability)), h('td', {}, pct(r.health)), h('td', {}, r.rulHours === undefined ? '—' : `${r.rulCensored ? '≥ ' : ''}${ctx.i18n.unit(r.rulHours, 'h', 0)}`), h('td', {}, r.mode ? modeLabel(ctx, r.mode) : '—')))),
       ),
     );
     drawCalendar(ranked);
-    const withRecs = ranked.filter((r) => r.recommendation);
-    fill(
-      recs,
-      withRecs.length
-        ? h('ul', {}, withRecs.map((r) => h('li', {}, h('strong', {}, `${r.twinId}: ${r.recommendation}`), r.explanation?.length ? h('ul', { class: 'why' }, r.explanation.map((e) => h('li', {}, e))) : null)))
-        : placeholder('empty', t('common.noDataYet')),
+  };
+
+  const drawRecs = (list: Recommendation[]) => {
+    if (!list.length) return placeholder('empty', t('maint.noRecs'));
+    return h(
+      'ul',
+      { class: 'rec-list' },
+      [...list].sort((a, b) => a.dueBy - b.dueBy).map((r) =>
+        h(
+          'li',
+          { class: `sev-${r.severity}` },
+          h('strong', {}, h('span', { 'aria-hidden': 'true' }, `${SEVERITY_LOOK[r.severity].glyph} `), `${r.twinId}: ${r.text}`),
+          h('span', { class: 'meta' }, ` · ${t('maint.due')} ${ctx.i18n.dateTime(r.dueBy)}${r.confidence !== undefined ? ` · ${t('maint.confidence')} ${ctx.i18n.pct(r.confidence, 0)}` : ''}${r.mode ? ` · ${modeLabel(ctx, r.mode)}` : ''}`),
+          r.explanation.length ? h('ul', { class: 'why' }, r.explanation.map((e) => h('li', {}, e))) : null,
+        ),
+      ),
     );
   };
 
@@ -116,7 +126,8 @@ export function mount(el: HTMLElement, ctx: AppContext): () => void {
     const now = Date.now();
     const byDay = new Map<string, string[]>();
     for (const r of ranked) {
-      if (r.rulHours === undefined || r.rulHours > 28 * 24) continue;
+      // A censored RUL is only a lower bound: no failure is predicted for a day.
+      if (r.rulHours === undefined || r.rulCensored || r.rulHours > 28 * 24) continue;
       const day = predictedFailureDay(now, r.rulHours, tz);
       byDay.set(day, [...(byDay.get(day) ?? []), r.twinId]);
     }
@@ -138,10 +149,14 @@ export function mount(el: HTMLElement, ctx: AppContext): () => void {
   };
 
   void drawAlerts();
-  void readRisk(ctx.api).then((r) => {
+  void readRisk(ctx.api, ctx.i18n.lang).then((r) => {
     if (disposed) return;
     if (r.ok) drawRisk(r.value);
-    else for (const box of [risk, calendar, recs]) showOutcome(ctx, box, r, () => '');
+    else for (const box of [risk, calendar]) showOutcome(ctx, box, r, () => '');
+  });
+  void readRecommendations(ctx.api, ctx.i18n.lang).then((r) => {
+    if (disposed) return;
+    showOutcome(ctx, recs, r, drawRecs);
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stream = new LiveStream(ROUTES.alertEvents, ctx.session, () => {

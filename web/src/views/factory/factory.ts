@@ -9,7 +9,7 @@ import { LiveStream } from '../../api/live.js';
 import { ROUTES } from '../../api/routes.js';
 import { readAlerts, type Alert } from '../../api/data.js';
 import { layoutPlant, type PlantLayout } from '../../lib/plant.js';
-import { cssColor, MACHINE_STATES, normaliseSeverity, normaliseState, STATE_LOOK, worstSeverity, type Severity } from '../../lib/state.js';
+import { cssColor, MACHINE_STATES, normaliseState, STATE_LOOK, worstSeverity, type Severity } from '../../lib/state.js';
 import { FactoryScene, type SceneInfo } from './scene.js';
 import { machinePanel, type MachinePanel } from './panel.js';
 
@@ -44,13 +44,8 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
   let panel: MachinePanel | undefined;
   const alertSeverity = new Map<string, Severity>();
 
-  const severityOf = (id: string): Severity | undefined => {
-    const twin = ctx.twins.twins.get(id);
-    // The alerts context also writes `activeAlerts` onto the twin; take the worse of both sources.
-    const onTwin = Array.isArray(twin?.['activeAlerts']) ? (twin!['activeAlerts'] as Array<{ severity?: unknown }>).map((a) => normaliseSeverity(a.severity)).filter((s): s is Severity => !!s) : [];
-    const fromApi = alertSeverity.get(id);
-    return worstSeverity(fromApi ? [...onTwin, fromApi] : onTwin);
-  };
+  // The worst open alert per machine, from GET /api/alerts (the twin's own `activeAlerts` is only a count).
+  const severityOf = (id: string): Severity | undefined => alertSeverity.get(id);
 
   const paint = (ids: Iterable<string>) => {
     if (!scene || !layout) return;
@@ -118,7 +113,7 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
   };
 
   const loadAlerts = async () => {
-    const r = await readAlerts(ctx.api, { state: 'active,acknowledged' });
+    const r = await readAlerts(ctx.api, { state: 'open' });
     if (!r.ok) return;
     const worst = new Map<string, Alert[]>();
     for (const a of r.value) if (a.twinId) worst.set(a.twinId, [...(worst.get(a.twinId) ?? []), a]);

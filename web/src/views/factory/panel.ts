@@ -3,13 +3,13 @@
  * RUL, and the machine's commands for roles that may invoke them (emergency stop asks first).
  */
 import type { AppContext } from '../../app/context.js';
-import { confirmDialog, fill, h, placeholder } from '../../app/dom.js';
+import { fill, h, placeholder } from '../../app/dom.js';
 import { can } from '../../auth/permissions.js';
-import { ROUTES } from '../../api/routes.js';
 import { readAlerts, readOee, readRisk, readSeries, type Outcome } from '../../api/data.js';
-import { ApiError } from '../../api/client.js';
+import { drawCommands } from './commands.js';
 import { cssColor, normaliseState, SEVERITY_LOOK, STATE_LOOK } from '../../lib/state.js';
 import { sparkline } from '../../charts/charts.js';
+import { modeLabel } from '../common.js';
 
 const SIGNALS: ReadonlyArray<{ name: string; unit: string }> = [
   { name: 'temperature', unit: '°C' },
@@ -102,11 +102,15 @@ export function machinePanel(ctx: AppContext, twinId: string, onClose: () => voi
             h('dd', {}, ctx.i18n.pct(v.performance)),
             h('dt', {}, t('oee.quality')),
             h('dd', {}, ctx.i18n.pct(v.quality)),
+            h('dt', {}, t('line.good')),
+            h('dd', {}, ctx.i18n.num(v.goodCount, 0)),
+            h('dt', {}, t('line.rejects')),
+            h('dd', {}, ctx.i18n.num(v.rejectCount, 0)),
           )
         : placeholder('empty', t('common.noDataYet')),
     ),
   );
-  void readAlerts(ctx.api, { twinId }).then((r) =>
+  void readAlerts(ctx.api, { twinId, state: 'open' }).then((r) =>
     show(alerts, r, (list) =>
       list.length
         ? h(
@@ -117,60 +121,23 @@ export function machinePanel(ctx: AppContext, twinId: string, onClose: () => voi
         : placeholder('empty', t('panel.noAlerts')),
     ),
   );
-  void readRisk(ctx.api).then((r) =>
+  void readRisk(ctx.api, ctx.i18n.lang).then((r) =>
     show(health, r, (list) => {
       const mine = list.find((x) => x.twinId === twinId);
       if (!mine) return placeholder('empty', t('common.noDataYet'));
       const rows: Node[] = [];
       if (mine.health !== undefined) rows.push(h('dt', {}, t('risk.health')), h('dd', {}, ctx.i18n.pct(mine.health, 0)));
       if (mine.failureProbability !== undefined) rows.push(h('dt', {}, t('risk.failure')), h('dd', {}, ctx.i18n.pct(mine.failureProbability, 0)));
-      if (mine.rulHours !== undefined) rows.push(h('dt', {}, t('risk.rul')), h('dd', {}, ctx.i18n.unit(mine.rulHours, 'h', 0)));
-      return h('dl', { class: 'kpis' }, rows);
+      if (mine.rulHours !== undefined) rows.push(h('dt', {}, t('risk.rul')), h('dd', {}, `${mine.rulCensored ? '≥ ' : ''}${ctx.i18n.unit(mine.rulHours, 'h', 0)}`));
+      if (mine.mode) rows.push(h('dt', {}, t('risk.mode')), h('dd', {}, modeLabel(ctx, mine.mode)));
+      if (!rows.length) return placeholder('empty', t('common.noDataYet'));
+      return [h('dl', { class: 'kpis' }, rows), mine.recommendation ? h('p', { class: 'rec' }, mine.recommendation) : ''].filter(Boolean) as Node[];
     }),
   );
 
-  // Commands only for roles allowed to invoke them (the API refuses others anyway).
+  // Commands only for roles allowed to invoke them (the API refuses others anyway), as the model declares them.
   const roles = ctx.session.current?.roles ?? [];
-  if (can(roles, 'commands.invoke')) {
-    const invoke = async (name: string, payload?: unknown) => {
-      try {
-        await ctx.api.send('POST', ROUTES.command(twinId, name), payload === undefined ? {} : { payload });
-        ctx.notify(t('command.sent', { name: t(`command.${name}` as 'command.emergencyStop'), id: twinId }));
-      } catch (err) {
-        ctx.notify(t('command.failed', { reason: err instanceof ApiError ? err.message : t('common.offline') }), 'error');
-      }
-    };
-    const speed = h('input', { type: 'number', min: 0, max: 150, step: 5, 'aria-label': t('command.speedPercent'), class: 'speed' });
-    fill(
-      commands,
-      h('h3', {}, t('panel.commands')),
-      h(
-        'button',
-        {
-          class: 'danger',
-          'data-testid': 'estop',
-          onclick: async () => {
-            if (await confirmDialog(t('command.estopConfirmTitle'), t('command.estopConfirmBody', { id: twinId }), t('command.emergencyStop'), t('common.cancel'))) await invoke('emergencyStop');
-          },
-        },
-        t('command.emergencyStop'),
-      ),
-      h(
-        'form',
-        {
-          class: 'inline',
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            const v = Number((speed as HTMLInputElement).value);
-            if (Number.isFinite(v) && v >= 0) void invoke('setSpeed', v / 100);
-          },
-        },
-        speed,
-        h('button', { type: 'submit', class: 'secondary' }, t('command.setSpeed')),
-      ),
-      h('button', { class: 'secondary', onclick: () => void invoke('resetCounters') }, t('command.resetCounters')),
-    );
-  }
+  if (can(roles, 'commands.invoke')) drawCommands(ctx, twinId, commands);
   refresh();
   return {
     el,
