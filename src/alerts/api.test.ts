@@ -142,3 +142,17 @@ test('browsers get a live stream of alert events (server-sent events)', async ()
   res.destroy();
   await until(() => service.stream.size === 0, 'unsubscribe on close');
 });
+
+test('the web app’s query form (twinId=, state=active,acknowledged) and external alerts by source; operators acknowledge those too', async () => {
+  const pdm = await service.raiseExternal({ source: 'pdm', key: 'dev-cnc-1', twinId: 'cnc-1', severity: 'warning', title: 'Bearing wear predicted', message: 'Replace the spindle bearing within 2 days', messageKey: 'pdm.action.bearingWear', messageParams: { due: '2 days' } });
+  const bySource = (await call('viewer1', 'GET', '/api/alerts?source=pdm')).json().value;
+  assert.deepEqual(bySource.map((a: { id: string }) => a.id), [pdm.id]);
+  assert.equal(bySource[0].messageKey, 'pdm.action.bearingWear');
+  assert.equal((await call('op1', 'POST', `/api/alerts/${pdm.id}/acknowledge`, { note: 'planned for Friday' })).json().state, 'acknowledged');
+  const live = (await call('viewer1', 'GET', '/api/alerts?twinId=cnc-1&state=active,acknowledged')).json().value as Array<{ id: string; twinId: string; state: string }>;
+  assert.ok(live.some((a) => a.id === pdm.id), 'the acknowledged external alert is listed');
+  assert.ok(live.every((a) => a.twinId === 'cnc-1' && (a.state === 'active' || a.state === 'acknowledged')), JSON.stringify(live));
+  assert.deepEqual((await call('viewer1', 'GET', '/api/alerts?twinId=no-such-twin')).json().value, []);
+  assert.equal((await call('viewer1', 'GET', '/api/alerts?state=active,bogus')).statusCode, 400);
+  assert.equal((await service.clearExternal('pdm', 'dev-cnc-1'))?.state, 'resolved');
+});

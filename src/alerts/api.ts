@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiModule } from '../api/index.js';
 import { parseTime } from '../timeseries/index.js';
-import { ALERT_STATES, type AlertEvent, type AlertQuery } from './model.js';
+import { ALERT_STATES, type AlertEvent, type AlertQuery, type AlertState } from './model.js';
 import { ruleToDocument } from './rules/schema.js';
 import type { AlertService } from './service.js';
 
@@ -15,6 +15,15 @@ const TAGS = ['alerts'];
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 const noteBody = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 2000 } } } as const;
 const ruleBody = { type: 'object', description: 'An alert rule document (docs/history.md §Alert rules)' } as const;
+
+const STATE_PATTERN = `^(open|(${ALERT_STATES.join('|')})(,(${ALERT_STATES.join('|')}))*)$`;
+
+/** `open`, one state, or several (`active,acknowledged`); the pattern above has checked the words. */
+function parseStates(v: string): AlertQuery['state'] {
+  if (v === 'open') return 'open';
+  const states = [...new Set(v.split(','))] as AlertState[];
+  return states.length === 1 ? states[0] : states;
+}
 
 export function alertsApi(service: AlertService, options: { keepAliveMs?: number } = {}): ApiModule {
   return {
@@ -29,8 +38,10 @@ export function alertsApi(service: AlertService, options: { keepAliveMs?: number
           querystring: {
             type: 'object',
             properties: {
-              state: { type: 'string', enum: [...ALERT_STATES, 'open'] },
+              state: { type: 'string', pattern: STATE_PATTERN, description: "open, or one or more of active, acknowledged, resolved separated by ','" },
               twin: { type: 'string' },
+              twinId: { type: 'string', description: 'Same as twin (the web app sends twinId)' },
+              source: { type: 'string', description: 'Only external alerts of this source (e.g. pdm)' },
               rule: { type: 'string' },
               severity: { type: 'string', enum: ['info', 'warning', 'critical'] },
               from: { type: 'string' },
@@ -44,8 +55,9 @@ export function alertsApi(service: AlertService, options: { keepAliveMs?: number
         const q = req.query as Record<string, string | number | undefined>;
         const now = Date.now();
         const query: AlertQuery = {
-          ...(q['state'] !== undefined ? { state: q['state'] as AlertQuery['state'] } : {}),
-          ...(q['twin'] !== undefined ? { twinId: String(q['twin']) } : {}),
+          ...(q['state'] !== undefined ? { state: parseStates(String(q['state'])) } : {}),
+          ...((q['twin'] ?? q['twinId']) !== undefined ? { twinId: String(q['twin'] ?? q['twinId']) } : {}),
+          ...(q['source'] !== undefined ? { source: String(q['source']) } : {}),
           ...(q['rule'] !== undefined ? { ruleId: String(q['rule']) } : {}),
           ...(q['severity'] !== undefined ? { severity: q['severity'] as AlertQuery['severity'] } : {}),
           ...(q['from'] !== undefined ? { from: parseTime(String(q['from']), 'from', now) } : {}),

@@ -14,6 +14,8 @@ export const AlertErrors = defineErrors('alerts', {
   alert_not_found: { kind: 'not_found', title: 'No such alert' },
   /** details: { alertId, state, wanted }: e.g. acknowledging a resolved alert. */
   invalid_transition: { kind: 'conflict', title: 'The alert is not in a state that allows this' },
+  /** details: { field, reason }: what another context passed to raiseExternal does not follow ExternalAlertInput. */
+  invalid_external_alert: { kind: 'invalid', title: 'Invalid external alert' },
   /** details: { field, reason }: a malformed alert history query. */
   invalid_query: { kind: 'invalid', title: 'Invalid alert query' },
 });

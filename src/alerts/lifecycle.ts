@@ -11,11 +11,15 @@
  * - Escalation: an alert still `active` (nobody acknowledged) `afterSec` after it was raised gets the
  *   escalation severity (default: one level up), once.
  *
+ * - External alerts (external.ts): raised and cleared by another context, deduplicated on
+ *   (source, key); no flapping or escalation rules apply to them (the source decides).
+ *
  * All changes run one at a time (a promise chain), so an acknowledgement cannot race an auto-resolve.
  */
 import { randomBytes } from 'node:crypto';
 import type { Transition } from './engine.js';
 import { AlertErrors } from './errors.js';
+import { EXTERNAL_RULE_PREFIX, type ExternalAlertInput } from './external.js';
 import type { Alert, AlertChange, AlertEvent, AlertHistoryEntry, AlertSink, AlertStore } from './model.js';
 import { SEVERITIES, type AlertRule, type Severity } from './rules/ast.js';
 
@@ -29,6 +33,9 @@ export interface AlertManagerOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const keyOf = (ruleId: string, subject: string) => `${ruleId}\u0000${subject}`;
+/** Rule alerts are keyed by (rule, subject), external ones by (source, key); the prefix keeps them apart. */
+const externalKey = (source: string, key: string) => `${EXTERNAL_RULE_PREFIX}${source}\u0000\u0001${key}`;
+const alertKey = (a: Alert) => (a.external ? externalKey(a.external.source, a.external.key) : keyOf(a.ruleId, a.subject));
 export const DEVICE_SUBJECT_PREFIX = 'device:';
 
 export class AlertManager {
@@ -43,7 +50,7 @@ export class AlertManager {
 
   /** Loads open alerts so deduplication survives a restart. */
   async load(): Promise<void> {
-    for (const a of await this.options.store.listOpen()) this.open.set(keyOf(a.ruleId, a.subject), a);
+    for (const a of await this.options.store.listOpen()) this.open.set(alertKey(a), a);
   }
 
   openAlerts(): Alert[] {
@@ -132,6 +139,65 @@ export class AlertManager {
     });
   }
 
+  /**
+   * An alert raised by another context (input validated by parseExternal). While one with the same
+   * (source, key) is open it is updated instead: occurrences + 1, the new text and details, and the
+   * new severity (a higher one is recorded as an escalation and notified).
+   */
+  raiseExternal(input: ExternalAlertInput): Promise<Alert> {
+    return this.serial(async () => {
+      const t = input.time ?? this.clock();
+      const current = this.open.get(externalKey(input.source, input.key));
+      const text = {
+        title: input.title,
+        ruleName: input.title,
+        message: input.message ?? input.title,
+        ...(input.messageKey !== undefined ? { messageKey: input.messageKey } : {}),
+        ...(input.messageParams !== undefined ? { messageParams: input.messageParams } : {}),
+        ...(input.details !== undefined ? { details: input.details } : {}),
+      };
+      if (current !== undefined) {
+        const { messageKey: _k, messageParams: _p, details: _d, ...rest } = current;
+        const next: Alert = { ...rest, ...text, severity: input.severity, occurrences: current.occurrences + 1, lastFiredAt: iso(t) };
+        if (SEVERITIES.indexOf(input.severity) > SEVERITIES.indexOf(current.severity)) {
+          const escalated = withEntry({ ...next, escalationLevel: current.escalationLevel + 1 }, { change: 'escalated', at: iso(t), severity: input.severity });
+          await this.save(escalated, { kind: 'changed', alert: escalated, change: 'escalated' });
+          return escalated;
+        }
+        await this.save(next);
+        return next;
+      }
+      const subject = input.twinId ?? `${DEVICE_SUBJECT_PREFIX}${input.deviceId ?? ''}`;
+      const alert: Alert = {
+        id: newAlertId(t),
+        ruleId: `${EXTERNAL_RULE_PREFIX}${input.source}`,
+        external: { source: input.source, key: input.key },
+        ...text,
+        subject,
+        ...(input.twinId !== undefined ? { twinId: input.twinId } : {}),
+        severity: input.severity,
+        state: 'active',
+        raisedAt: iso(t),
+        occurrences: 1,
+        lastFiredAt: iso(t),
+        escalationLevel: 0,
+        flapping: false,
+        history: [{ change: 'raised', at: iso(t), severity: input.severity }],
+      };
+      await this.save(alert, { kind: 'raised', alert });
+      return alert;
+    });
+  }
+
+  /** The source says the condition is over: its open alert (if any) resolves at `at` (not before it was raised). */
+  clearExternal(source: string, key: string, at = this.clock()): Promise<Alert | undefined> {
+    return this.serial(async () => {
+      const current = this.open.get(externalKey(source, key));
+      if (current === undefined) return undefined;
+      return this.transition(current, 'resolved', Math.max(at, Date.parse(current.raisedAt)));
+    });
+  }
+
   /** Escalations and the end of quiet flapping periods due at `now`. */
   tick(now = this.clock()): Promise<void> {
     return this.serial(async () => {
@@ -172,7 +238,7 @@ export class AlertManager {
 
   private async save(alert: Alert, event?: AlertEvent): Promise<void> {
     await this.options.store.put(alert);
-    const key = keyOf(alert.ruleId, alert.subject);
+    const key = alertKey(alert);
     if (alert.state === 'resolved') {
       if (this.open.get(key)?.id === alert.id) this.open.delete(key);
     } else this.open.set(key, alert);

@@ -22,11 +22,30 @@ export interface AlertHistoryEntry {
   readonly severity?: Severity;
 }
 
+/** Who raised an external alert and its deduplication key within that source (docs/history.md §External alerts). */
+export interface ExternalOrigin {
+  /** The raising context, e.g. `pdm`. */
+  readonly source: string;
+  /** One open alert per (source, key), e.g. the device id of a failure warning. */
+  readonly key: string;
+}
+
 export interface Alert {
   /** Sortable by raise time: `20240304T060000123Z-<random>`. */
   readonly id: string;
+  /** The rule's id; `external:<source>` for external alerts (rule ids cannot contain ':'). */
   readonly ruleId: string;
+  /** The rule's name; an external alert's title. */
   readonly ruleName: string;
+  /** Set on alerts raised by another context (AlertService.raiseExternal), absent on rule alerts. */
+  readonly external?: ExternalOrigin;
+  /** An external alert's short title. */
+  readonly title?: string;
+  /** For clients that render the message themselves (i18n): a message key and its parameters. */
+  readonly messageKey?: string;
+  readonly messageParams?: Readonly<Record<string, string | number>>;
+  /** Whatever the raising context attaches (e.g. the maintenance recommendation); JSON. */
+  readonly details?: unknown;
   /** The twin id, or `device:<id>` for a device bound to no twin. */
   readonly subject: string;
   readonly twinId?: string;
@@ -52,7 +71,10 @@ export interface Alert {
 }
 
 export interface AlertQuery {
-  readonly state?: AlertState | 'open';
+  /** One state, `open` (not resolved), or any of several states. */
+  readonly state?: AlertState | 'open' | readonly AlertState[];
+  /** Only external alerts of this source. */
+  readonly source?: string;
   readonly twinId?: string;
   readonly ruleId?: string;
   readonly severity?: Severity;
@@ -86,7 +108,8 @@ export interface AlertSink {
 }
 
 export function matches(a: Alert, q: AlertQuery): boolean {
-  if (q.state === 'open' ? a.state === 'resolved' : q.state !== undefined && a.state !== q.state) return false;
+  if (q.state === 'open' ? a.state === 'resolved' : Array.isArray(q.state) ? !q.state.includes(a.state) : q.state !== undefined && a.state !== q.state) return false;
+  if (q.source !== undefined && a.external?.source !== q.source) return false;
   if (q.twinId !== undefined && a.twinId !== q.twinId) return false;
   if (q.ruleId !== undefined && a.ruleId !== q.ruleId) return false;
   if (q.severity !== undefined && a.severity !== q.severity) return false;

@@ -11,10 +11,11 @@ import type { StorageAdapter } from '../storage/index.js';
 import { modelQuery, type TwinScope, type TwinWriter } from '../timeseries/index.js';
 import { RuleEngine, type Transition } from './engine.js';
 import { AlertErrors } from './errors.js';
+import { parseExternal, type ExternalAlertInput } from './external.js';
 import { AlertManager, DEVICE_SUBJECT_PREFIX } from './lifecycle.js';
 import type { Alert, AlertQuery, AlertSink, AlertStore } from './model.js';
 import { AlertStream, busSink, twinSink, webhookSink, type WebhookConfig } from './notify.js';
-import type { AlertRule } from './rules/ast.js';
+import { ANOMALY_SERIES_PREFIX, type AlertRule } from './rules/ast.js';
 import { parseRule } from './rules/schema.js';
 import { DEFAULT_RULES } from './defaults.js';
 import { RuleStore, StorageAlertStore } from './store.js';
@@ -112,6 +113,33 @@ export class AlertService {
         return signal === 'activeAlerts' ? [] : this.engine.sample(u.twinId, signal, t, Number(op.value));
       }),
     );
+  }
+
+  /**
+   * Points another context writes straight to the history (not through the bus): the ML live
+   * scorer's anomaly series `<twinId>/anomaly:<signal>` become samples of signal `anomaly:<signal>`
+   * of that twin, read by `anomalous` rules. Other series are ignored. Like telemetry, they are
+   * timed by arrival (now), so their durations share the clock with the ticks.
+   */
+  observePoints(points: ReadonlyArray<{ readonly series: string; readonly time: number; readonly value: number }>): Promise<void> {
+    const t = this.clock();
+    return this.serial(() =>
+      points.flatMap((p) => {
+        const at = p.series.lastIndexOf(`/${ANOMALY_SERIES_PREFIX}`);
+        if (at <= 0 || !Number.isFinite(p.value)) return [];
+        return this.engine.sample(p.series.slice(0, at), p.series.slice(at + 1), t, p.value);
+      }),
+    );
+  }
+
+  /** An alert raised by another context (docs/history.md §External alerts); throws alerts.invalid_external_alert. */
+  async raiseExternal(input: ExternalAlertInput): Promise<Alert> {
+    return this.manager.raiseExternal(parseExternal(input));
+  }
+
+  /** Resolves the open external alert of (source, key), if any, at `time` (ms; default now). */
+  clearExternal(source: string, key: string, time?: number): Promise<Alert | undefined> {
+    return this.manager.clearExternal(source, key, time ?? this.clock());
   }
 
   async tick(now = this.clock()): Promise<void> {
