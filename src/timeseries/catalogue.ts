@@ -6,12 +6,13 @@
  * Series names: `<twinId>/<signal>` for telemetry of a device bound to a twin (the hub's
  * `twinId`), `device:<deviceId>/<signal>` for a device bound to none, and
  * `<twinId>/property:<path>` for twin property changes (path without the leading `/`, components as
- * `component/property`). Telemetry and a property of the same name stay apart: a set point is not a reading.
+ * `component/property`), `<twinId>/<name>` for derived values (e.g. `cnc-1/anomaly:vibration`). Telemetry and a property of the same name stay apart: a set point is not a reading.
  */
 import type { StorageAdapter } from '../storage/index.js';
 
 export type SeriesKind = 'number' | 'text';
-export type SeriesSource = 'telemetry' | 'property';
+/** `derived`: values another context computed and handed to HistoryWriter.derived (the ML scorer's `anomaly:<signal>`). */
+export type SeriesSource = 'telemetry' | 'property' | 'derived';
 
 export interface SeriesInfo {
   readonly series: string;

@@ -66,3 +66,34 @@ test('through the bus: events are acknowledged only after the write; a failed wr
   await writer.stop();
   await bus.close();
 });
+
+test('batches are bounded in size (maxBatchPoints) and in delay (maxDelayMs: written without anyone flushing)', async () => {
+  const store = createMemoryStorage();
+  await store.open();
+  const writer = new HistoryWriter({ store, catalogue: new SeriesCatalogue(store), maxBatchPoints: 2, maxDelayMs: 10 });
+  // Five one-value events: the 2nd and 4th fill a batch (written at once), the 5th waits for the delay.
+  const sends = [0, 1, 2, 3, 4].map((i) => writer.telemetry({ deviceId: 'dev-1', twinId: 'cnc-1', sourceTime: iso(T + i * 1000), arrivalTime: iso(T + i * 1000 + 5), values: { speed: i }, properties: {} }));
+  await Promise.all(sends);
+  assert.deepEqual(writer.stats, { points: 5, textPoints: 0, batches: 3, failedBatches: 0 });
+  assert.deepEqual((await store.readPoints({ series: 'cnc-1/speed', from: new Date(T), to: new Date(T + 10_000) })).map((p) => p.value), [0, 1, 2, 3, 4]);
+});
+
+test('derived values (the ML scorer’s anomaly series) are stored and catalogued under their twin or device', async () => {
+  const store = createMemoryStorage();
+  await store.open();
+  const catalogue = new SeriesCatalogue(store);
+  const writer = new HistoryWriter({ store, catalogue, maxDelayMs: 5 });
+  const arrival = new Date(T + 70_000);
+  await writer.derived([
+    { series: 'L1-CNC/anomaly:vibration', time: T, value: 0.25 },
+    { series: 'L1-CNC/anomaly:vibration', time: T + 60_000, value: 0.97 },
+    { series: 'device:dev-9/anomaly:power', time: T, value: 0.1 },
+    { series: 'no-twin-part', time: T, value: 1 },
+    { series: 'L1-CNC/anomaly:power', time: T, value: Number.NaN },
+  ], arrival);
+  const points = await store.readPoints({ series: 'L1-CNC/anomaly:vibration', from: new Date(T), to: new Date(T + 120_000) });
+  assert.deepEqual(points.map((p) => [p.time.getTime() - T, p.value, p.arrival.getTime()]), [[0, 0.25, arrival.getTime()], [60_000, 0.97, arrival.getTime()]]);
+  assert.deepEqual(catalogue.find({ twins: ['L1-CNC'] }).map((s) => [s.series, s.signal, s.source, s.kind]), [['L1-CNC/anomaly:vibration', 'anomaly:vibration', 'derived', 'number']]);
+  assert.deepEqual(catalogue.find({ devices: ['dev-9'] }).map((s) => s.series), ['device:dev-9/anomaly:power']);
+  assert.equal(await store.count('series'), 2, 'the bad name and the NaN are not catalogued');
+});

@@ -13,7 +13,7 @@
  */
 import type { EventBus, Subscription, TelemetryReceived, TwinUpdated } from '../bus/index.js';
 import type { StorageAdapter, TextPoint, TimePoint } from '../storage/index.js';
-import { SeriesCatalogue, propertySeries, telemetrySeries, type SeriesInfo } from './catalogue.js';
+import { DEVICE_PREFIX, SeriesCatalogue, propertySeries, telemetrySeries, type SeriesInfo } from './catalogue.js';
 
 export interface HistoryWriterOptions {
   readonly store: StorageAdapter;
@@ -94,6 +94,25 @@ export class HistoryWriter {
       if (path === '' || path.startsWith('$')) continue;
       const series = propertySeries(u.twinId, path);
       this.add(series, time, time, v, { series, signal: path, source: 'property', twinId: u.twinId });
+      any = true;
+    }
+    return any ? this.enqueue() : Promise.resolve();
+  }
+
+  /**
+   * Values another context computed (the ML live scorer's anomaly scores, `<twinId>/anomaly:<signal>`),
+   * batched with the rest and catalogued as `derived` under the twin before the first '/', so they
+   * are selected by twin and signal like telemetry. Resolves once committed. Names without a twin
+   * part and non-finite values are skipped.
+   */
+  derived(points: ReadonlyArray<{ readonly series: string; readonly time: number; readonly value: number }>, arrival = new Date()): Promise<void> {
+    let any = false;
+    for (const p of points) {
+      const slash = p.series.indexOf('/');
+      if (slash <= 0 || slash === p.series.length - 1 || !Number.isFinite(p.time)) continue;
+      const owner = p.series.slice(0, slash);
+      const of = owner.startsWith(DEVICE_PREFIX) ? { deviceId: owner.slice(DEVICE_PREFIX.length) } : { twinId: owner };
+      this.add(p.series, new Date(p.time), arrival, p.value, { series: p.series, signal: p.series.slice(slash + 1), source: 'derived', ...of });
       any = true;
     }
     return any ? this.enqueue() : Promise.resolve();

@@ -19,7 +19,7 @@ export interface SeriesSelector {
   readonly query?: string;
   /** Only these signals (telemetry names or property paths); default all. */
   readonly signals?: readonly string[];
-  readonly source?: 'telemetry' | 'property';
+  readonly source?: SeriesInfo['source'];
 }
 
 export const MAX_SERIES = 1000;
