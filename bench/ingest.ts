@@ -2,23 +2,26 @@
  * Device ingest benchmark: N simulated devices (default 1000) publish JSON telemetry at QoS 1
  * through the full path (embedded broker → routing → group commit to the DuckDB store → PUBACK →
  * twin update via a binding → `twin.updated` event), and, in the same run, the same load into a bare
- * aedes broker with nothing behind it.
+ * aedes broker (default options, nothing behind it).
  *
- *   nice -n 10 node --import tsx bench/ingest.ts [--devices 1000] [--seconds 10] [--window 2]
- *                                                [--loaders 2] [--store duckdb|memory] [--quick]
+ *   nice -n 10 node --import tsx bench/ingest.ts [--devices 1000] [--seconds 10] [--window 2] [--rate 20000]
+ *        [--loaders 1] [--store duckdb|memory] [--only raw|full] [--quick] [--profile DIR]
  *
- * Load: each device keeps `window` QoS 1 messages in flight and sends the next as soon as one is
- * acknowledged (closed loop), so the rate is what the hub sustains. Load generators run in
- * `loaders` child processes. Reported:
- * - sustained messages/s (acknowledged within the measurement window, after a warm-up);
- * - PUBACK latency (publish → ack at the device) p50/p99;
- * - publish → twin updated p50/p99: from the device's send time (in the body) to the `twin.updated`
- *   event whose patch covers that message (twin updates merge messages that arrive meanwhile);
- * - CPU (hub process and load generators, % of one core) and the hub's peak RSS;
- * - the raw broker's rate and the ratio.
+ * Load (src/hub/testing/mqtt-load.ts, in `loaders` child processes, raw sockets and pre-encoded
+ * packets so the load costs little next to the broker). Closed loop: each device keeps `window`
+ * QoS 1 messages in flight and sends the next on each ack, so the rate is what the hub sustains.
+ * Open loop: a fixed offered `rate` in total, whatever the acks (the latency at that rate).
+ *
+ * Reported per phase: messages/s acknowledged in the measured window (after a warm-up); PUBACK
+ * latency p50/p99; publish → twin updated p50/p99 (device send time in the body → the
+ * `twin.updated` event whose patch covers that message); CPU of the hub process (% of one core and
+ * CPU-ms per 1000 messages, which depends far less on the machine's load than msg/s) and of the
+ * load generators; the hub's peak RSS and JS heap. `--profile DIR` writes a V8 CPU profile of
+ * each phase's measured window.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus, tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +32,8 @@ import { createMetrics, silentLogger } from '../src/observability/index.js';
 import { createDuckDbStorage, createMemoryStorage } from '../src/storage/index.js';
 import { createDeviceHub, parseHubConfig, type TwinUpdater } from '../src/hub/index.js';
 
-// A larger young generation halves the time spent in scavenges at device rates (measured: GC was
-// about half of the hub's CPU with the default). The platform should start with the same flag.
+// A larger young generation halves the time spent in scavenges at device rates (GC was about half
+// of the hub's CPU with the default). The platform should start with the same flag.
 if (!process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) && !process.env['BENCH_NO_REEXEC']) {
   const { spawnSync } = await import('node:child_process');
   const r = spawnSync(process.execPath, ['--max-semi-space-size=64', ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
@@ -38,19 +41,19 @@ if (!process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) && !pro
 }
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
+const flag = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
+const opt = (name: string, dflt: number) => Number(flag(name) ?? dflt);
 const quick = args.includes('--quick');
 const DEVICES = opt('devices', quick ? 200 : 1000);
 const SECONDS = opt('seconds', quick ? 4 : 10);
 const WARMUP_MS = quick ? 1500 : 3000;
 const WINDOW = opt('window', 2);
-const LOADERS = opt('loaders', 2);
+const LOADERS = opt('loaders', 1);
 const RATE = opt('rate', quick ? 5000 : 20_000);
-const STORE = args.includes('--store') ? args[args.indexOf('--store') + 1] : 'duckdb';
-const LOADER = fileURLToPath(new URL('./ingest-load.ts', import.meta.url));
+const STORE = flag('store') ?? 'duckdb';
+const ONLY = flag('only');
+const PROFILE = flag('profile');
+const LOADER = fileURLToPath(new URL('../src/hub/testing/mqtt-load.ts', import.meta.url));
 
 interface LoadResult {
   acked: number;
@@ -64,12 +67,16 @@ interface LoadResult {
 
 interface Phase {
   rate: number;
+  acked: number;
   offered: number;
   failed: number;
   ack: number[];
-  loaderCpuPct: number;
-  /** CPU of this process (broker or hub) during the measured window, % of one core. */
-  cpuPct: number;
+  twin?: number[];
+  loaderCpuMs: number;
+  /** CPU of this process (broker or hub, all threads) during the measured window. */
+  cpuMs: number;
+  rssPeakMb: number;
+  heapPeakMb: number;
   /** Send time by device and seq (from the loaders). */
   sentAt: Map<string, number[]>;
   measureFrom: number;
@@ -95,32 +102,62 @@ function request<T>(child: ChildProcess, msg: unknown, key: string): Promise<T> 
 }
 
 /** Connects the devices from `loaders` processes, runs one load phase, returns the merged results. */
-async function drive(url: string, devices: Array<{ id: string; key?: string }>, mode: 'closed' | 'open', onMeasureStart?: () => void): Promise<Phase> {
+async function drive(name: string, url: string, devices: Array<{ id: string; key?: string }>, mode: 'closed' | 'open'): Promise<Phase> {
   const children = Array.from({ length: LOADERS }, () => fork(LOADER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   try {
     await Promise.all(children.map((c, i) => request(c, { cmd: 'connect', url, devices: devices.filter((_, j) => j % LOADERS === i) }, 'connected')));
     let cpu0: NodeJS.CpuUsage | undefined;
-    let t0 = 0;
+    let cpu: NodeJS.CpuUsage | undefined;
     let measureFrom = Infinity;
-    const timer = setTimeout(() => {
+    let rssPeak = 0;
+    let heapPeak = 0;
+    let sampler: NodeJS.Timeout | undefined;
+    let session: Session | undefined;
+    const started = setTimeout(() => {
       cpu0 = process.cpuUsage();
-      t0 = performance.now();
       measureFrom = Date.now();
-      onMeasureStart?.();
+      sampler = setInterval(() => {
+        const m = process.memoryUsage();
+        rssPeak = Math.max(rssPeak, m.rss);
+        heapPeak = Math.max(heapPeak, m.heapUsed);
+      }, 100);
+      if (PROFILE) {
+        session = new Session();
+        session.connect();
+        // BENCH_HEAP=1: sample allocations (kept even when collected) instead of CPU time.
+        if (process.env['BENCH_HEAP']) void session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+        else void session.post('Profiler.enable').then(() => session!.post('Profiler.start'));
+      }
     }, WARMUP_MS);
+    const ended = setTimeout(() => {
+      cpu = process.cpuUsage(cpu0);
+      clearInterval(sampler);
+      if (session) {
+        const s = session;
+        const heap = Boolean(process.env['BENCH_HEAP']);
+        void (heap ? s.post('HeapProfiler.stopSampling') : s.post('Profiler.stop')).then(({ profile }) => {
+          mkdirSync(PROFILE!, { recursive: true });
+          writeFileSync(join(PROFILE!, `${name}.${heap ? 'heapprofile' : 'cpuprofile'}`), JSON.stringify(profile));
+          s.disconnect();
+        });
+      }
+    }, WARMUP_MS + SECONDS * 1000);
     const results = await Promise.all(
       children.map((c) => request<LoadResult>(c, { cmd: 'run', mode, warmupMs: WARMUP_MS, measureMs: SECONDS * 1000, window: WINDOW, ratePerDevice: RATE / devices.length }, 'done')),
     );
-    clearTimeout(timer);
-    const cpu = cpu0 ? process.cpuUsage(cpu0) : { user: NaN, system: NaN };
+    clearTimeout(started);
+    clearTimeout(ended);
     const acked = results.reduce((n, r) => n + r.acked, 0);
     return {
       rate: acked / SECONDS,
+      acked,
       offered: results.reduce((n, r) => n + (r.offered ?? 0), 0) / SECONDS,
       failed: results.reduce((n, r) => n + r.failed + (r.skipped ?? 0), 0),
       ack: results.flatMap((r) => r.latencies).sort((a, b) => a - b),
-      loaderCpuPct: (results.reduce((n, r) => n + r.cpuMs, 0) / (SECONDS * 1000)) * 100,
-      cpuPct: ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100,
+      loaderCpuMs: results.reduce((n, r) => n + r.cpuMs, 0),
+      cpuMs: cpu ? (cpu.user + cpu.system) / 1000 : NaN,
+      rssPeakMb: rssPeak / 1e6,
+      heapPeakMb: heapPeak / 1e6,
       sentAt: new Map(results.flatMap((r) => Object.entries(r.sentAt))),
       measureFrom,
     };
@@ -135,13 +172,13 @@ async function rawBroker(): Promise<Phase> {
   const server = createServer(aedes.handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  const r = await drive(`mqtt://127.0.0.1:${port}`, Array.from({ length: DEVICES }, (_, i) => ({ id: `dev-${i}` })), 'closed');
+  const r = await drive('raw', `mqtt://127.0.0.1:${port}`, Array.from({ length: DEVICES }, (_, i) => ({ id: `dev-${i}` })), 'closed');
   await new Promise<void>((res) => aedes.close(() => res()));
   await new Promise((res) => server.close(res));
   return r;
 }
 
-async function fullPath(): Promise<{ closed: Phase & { twin: number[] }; open: Phase & { twin: number[] }; rssPeakMb: number; commits: string; stored: number }> {
+async function fullPath(): Promise<{ closed: Phase; open: Phase; commits: string; stored: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'twinworks-bench-'));
   const store = STORE === 'memory' ? createMemoryStorage() : createDuckDbStorage({ file: join(dir, 'bench.duckdb') });
   await store.open();
@@ -180,7 +217,7 @@ async function fullPath(): Promise<{ closed: Phase & { twin: number[] }; open: P
     twins,
     config: parseHubConfig({
       rateLimit: { ratePerSecond: 10_000, burst: 20_000 },
-      commit: { concurrency: Number(process.env['BENCH_COMMIT_CONCURRENCY'] ?? 2) },
+      ...(process.env['BENCH_COMMIT_CONCURRENCY'] ? { commit: { concurrency: Number(process.env['BENCH_COMMIT_CONCURRENCY']) } } : {}),
       bindings: [{ devices: '*', properties: [{ from: 'temperature', to: 'temperature' }, { from: 'pressure', to: 'pressure' }, { from: 'seq', to: 'seq' }, { from: 'sentAt', to: 'sentAt' }] }],
     }),
   });
@@ -220,19 +257,16 @@ async function fullPath(): Promise<{ closed: Phase & { twin: number[] }; open: P
   };
 
   const ports = await hub.listen({ host: '127.0.0.1', port: 0 });
-  let rssPeak = 0;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 200);
   const url = `mqtt://127.0.0.1:${ports.port}`;
-  const phase = async (mode: 'closed' | 'open') => {
+  const phase = async (name: string, mode: 'closed' | 'open') => {
     updates = new Map();
-    const r = await drive(url, devices, mode);
+    const r = await drive(name, url, devices, mode);
     await hub.settled();
     await new Promise((res) => setTimeout(res, 500));
     return { ...r, twin: twinLatencies(r) };
   };
-  const closed = await phase('closed');
-  const open = await phase('open');
-  clearInterval(sampler);
+  const closed = await phase('full-closed', 'closed');
+  const open = await phase('full-open', 'open');
   const text = await metrics.text();
   const val = (name: string) => Number(text.split('\n').find((l) => l.startsWith(name))?.split(' ').pop() ?? NaN);
   const commits = `${val('twinworks_hub_commit_seconds_count')} group commits, avg ${((val('twinworks_hub_commit_seconds_sum') / val('twinworks_hub_commit_seconds_count')) * 1000).toFixed(0)} ms, avg ${(val('twinworks_hub_commit_batch_messages_sum') / val('twinworks_hub_commit_batch_messages_count')).toFixed(0)} messages`;
@@ -241,38 +275,32 @@ async function fullPath(): Promise<{ closed: Phase & { twin: number[] }; open: P
   await bus.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  return { closed, open, rssPeakMb: rssPeak / 1e6, commits, stored };
+  return { closed, open, commits, stored };
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0) : 'n/a');
-console.log(`devices ${DEVICES}, ${SECONDS} s measured after ${WARMUP_MS / 1000} s warm-up, ${LOADERS} load processes, store ${STORE}`);
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average before ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-const line = (name: string, p: Phase & { twin?: number[] }) =>
+const perK = (cpuMs: number, acked: number) => (acked > 0 ? (cpuMs / acked) * 1000 : NaN);
+console.log(`devices ${DEVICES}, ${SECONDS} s measured after ${WARMUP_MS / 1000} s warm-up, ${LOADERS} load process(es), store ${STORE}, node ${process.version} ${process.execArgv.filter((a) => a.startsWith('--max')).join(' ')}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}, load average before ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+const line = (name: string, p: Phase) => {
   console.log(
-    `${name.padEnd(34)} ${fmt(p.rate).padStart(6)} msg/s${p.offered ? ` (offered ${fmt(p.offered)})` : ''}  PUBACK p50 ${fmt(pct(p.ack, 50))} / p99 ${fmt(pct(p.ack, 99))} ms` +
-      (p.twin ? `  publish→twin updated p50 ${fmt(pct(p.twin, 50))} / p99 ${fmt(pct(p.twin, 99))} ms` : '') +
-      `  CPU ${fmt(p.cpuPct)}% (loaders ${fmt(p.loaderCpuPct)}%)${p.failed ? `  not acked ${p.failed}` : ''}`,
+    `${name.padEnd(30)} ${fmt(p.rate).padStart(6)} msg/s${p.offered ? ` (offered ${fmt(p.offered)})` : ''}${p.failed ? `, not acked ${p.failed}` : ''}  PUBACK p50 ${fmt(pct(p.ack, 50))} / p99 ${fmt(pct(p.ack, 99))} ms` +
+      (p.twin ? `  publish→twin updated p50 ${fmt(pct(p.twin, 50))} / p99 ${fmt(pct(p.twin, 99))} ms` : ''),
   );
-const raw = only === 'full' ? undefined : await rawBroker();
-if (raw) line(`raw aedes, closed loop (window ${WINDOW})`, raw);
-const full = only === 'raw' ? undefined : await fullPath();
+  console.log(
+    `${''.padEnd(30)} CPU ${fmt((p.cpuMs / SECONDS / 1000) * 100)}% of a core = ${fmt(perK(p.cpuMs, p.acked))} CPU-ms per 1000 msgs (load generator ${fmt(perK(p.loaderCpuMs, p.acked))}); RSS peak ${fmt(p.rssPeakMb)} MB, heap peak ${fmt(p.heapPeakMb)} MB`,
+  );
+};
+const raw = ONLY === 'full' ? undefined : await rawBroker();
+if (raw) line(`raw aedes, closed (window ${WINDOW})`, raw);
+const full = ONLY === 'raw' ? undefined : await fullPath();
 if (full) {
-  line(`full path, closed loop (window ${WINDOW})`, full.closed);
-  line(`full path, open loop ${RATE} msg/s`, full.open);
-  console.log(`${''.padEnd(34)} hub RSS peak ${fmt(full.rssPeakMb)} MB; ${full.commits}; dev-0 stored ${full.stored} seq points`);
+  line(`full path, closed (window ${WINDOW})`, full.closed);
+  line(`full path, open ${RATE} msg/s`, full.open);
+  console.log(`${''.padEnd(30)} ${full.commits}; dev-0 stored ${full.stored} seq points`);
 }
-if (raw && full) console.log(`ratio full/raw (closed loop):      ${(full.closed.rate / raw.rate).toFixed(2)}`);
-console.log(
-  JSON.stringify({
-    devices: DEVICES,
-    seconds: SECONDS,
-    window: WINDOW,
-    rate: RATE,
-    loadavg: loadavg(),
-    raw: raw && { rate: raw.rate, p50: pct(raw.ack, 50), p99: pct(raw.ack, 99), cpuPct: raw.cpuPct },
-    closed: full && { rate: full.closed.rate, ackP50: pct(full.closed.ack, 50), ackP99: pct(full.closed.ack, 99), twinP50: pct(full.closed.twin, 50), twinP99: pct(full.closed.twin, 99), cpuPct: full.closed.cpuPct },
-    open: full && { offered: full.open.offered, rate: full.open.rate, ackP50: pct(full.open.ack, 50), ackP99: pct(full.open.ack, 99), twinP50: pct(full.open.twin, 50), twinP99: pct(full.open.twin, 99), cpuPct: full.open.cpuPct },
-    rssPeakMb: full?.rssPeakMb,
-  }),
-);
+if (raw && full) console.log(`ratio full/raw (closed loop): ${(full.closed.rate / raw.rate).toFixed(2)} by msg/s, ${(perK(raw.cpuMs, raw.acked) / perK(full.closed.cpuMs, full.closed.acked)).toFixed(2)} by CPU per message`);
+console.log(`load average after ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+const summary = (p: Phase | undefined) =>
+  p && { rate: p.rate, offered: p.offered, ackP50: pct(p.ack, 50), ackP99: pct(p.ack, 99), twinP50: p.twin && pct(p.twin, 50), twinP99: p.twin && pct(p.twin, 99), cpuMsPer1000: perK(p.cpuMs, p.acked), loaderCpuMsPer1000: perK(p.loaderCpuMs, p.acked), rssPeakMb: p.rssPeakMb, heapPeakMb: p.heapPeakMb };
+console.log(JSON.stringify({ devices: DEVICES, seconds: SECONDS, window: WINDOW, rate: RATE, loadavg: loadavg(), raw: summary(raw), closed: summary(full?.closed), open: summary(full?.open) }));
