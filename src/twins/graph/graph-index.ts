@@ -8,8 +8,8 @@
  *   so the query engine can hand them out as results and a reader never sees half a write;
  * - relationships live only in the source's `out` and the target's `in` arrays (same object twice);
  * - by-model Sets of ids, and equality indexes on property paths built on demand.
- * Only committed state goes in here: the write pipeline (commit.ts) validates against a staged view
- * and applies changes after the storage batch committed.
+ * The write pipeline (pipeline.ts) applies twin and relationship writes here as soon as they are
+ * validated, before their storage batch commits, and undoes them if the store refuses the batch.
  */
 import type { GraphReader, IdCollection, IndexableValue, RelationshipDocument, TwinDocument } from '../../query/index.js';
 
@@ -49,7 +49,7 @@ export class GraphIndex implements GraphReader {
     for (const p of options.indexedProperties ?? []) this.createIndex(p);
   }
 
-  // ---- writes (called by the write pipeline after commit, and by load) ------------------------
+  // ---- writes (called by the write pipeline, and by load) -------------------------------------
 
   putTwin(doc: TwinDocument): void {
     const node = this.nodes.get(doc.$dtId);

@@ -14,7 +14,7 @@ import { checkId } from './ids.js';
 import { relationshipKey } from './keys.js';
 import type { Intent } from './pipeline.js';
 import type { StagingView } from './staging.js';
-import { preconditionFailed, twinNotFound, type OpsContext, type Preconditions } from './twin-ops.js';
+import { noop, preconditionFailed, twinNotFound, type OpsContext, type Preconditions } from './twin-ops.js';
 
 export function relationshipNotFound(sourceId: string, relationshipId: string): Error {
   return TwinsErrors.create('relationship_not_found', `Twin '${sourceId}' has no relationship '${relationshipId}'`, { sourceId, relationshipId });
@@ -53,6 +53,7 @@ export function upsertRelationshipIntent(sourceId: string, relationshipId: strin
     return {
       ops: [{ op: 'put', collection: 'relationships', id: key, body: doc, ...(next.previousVersion === 0 ? {} : { expectVersion: next.previousVersion }) }],
       apply: () => view.index.putRelationship(doc),
+      undo: () => (current ? view.index.putRelationship(current) : void view.index.removeRelationship(sourceId, relationshipId)),
       events,
       result: doc,
     };
@@ -66,7 +67,7 @@ export function patchRelationshipIntent(sourceId: string, relationshipId: string
     const current = view.relationship(sourceId, relationshipId);
     if (!current) throw relationshipNotFound(sourceId, relationshipId);
     if (!ifMatchHolds(pre.ifMatch, current.$etag)) throw preconditionFailed(`relationship '${sourceId}/relationships/${relationshipId}'`, `If-Match: ${pre.ifMatch}`, current.$etag);
-    if (ops.length === 0) return { ops: [], apply: () => undefined, events: [], result: current };
+    if (ops.length === 0) return { ops: [], apply: noop, undo: noop, events: [], result: current };
     const patched = patchRelationship(current, ops, source, view, trusted) as unknown as Record<string, unknown>;
     const next = nextEtag(current.$etag as string);
     const doc = (patched === (current as unknown) ? { ...patched } : patched) as Record<string, unknown>;
@@ -76,6 +77,7 @@ export function patchRelationshipIntent(sourceId: string, relationshipId: string
     return {
       ops: [{ op: 'put', collection: 'relationships', id: relationshipKey(sourceId, relationshipId), body: rel, ...(next.previousVersion === 0 ? {} : { expectVersion: next.previousVersion }) }],
       apply: () => view.index.putRelationship(rel),
+      undo: () => view.index.putRelationship(current),
       events: [{
         name: 'relationship.updated', key: sourceId,
         payload: { relationshipId, sourceId, targetId: rel.$targetId, name: rel.$relationshipName, modelId: source.$metadata.$model, etag: next.etag, time: ctx.now(), patch: ops.map(toWireOp) },
@@ -96,6 +98,7 @@ export function deleteRelationshipIntent(sourceId: string, relationshipId: strin
     return {
       ops: [{ op: 'delete', collection: 'relationships', id: relationshipKey(sourceId, relationshipId), ...(version === 0 ? {} : { expectVersion: version }) }],
       apply: () => void view.index.removeRelationship(sourceId, relationshipId),
+      undo: () => view.index.putRelationship(current),
       events: [deletedEvent(current, ctx.now())],
       result: undefined,
     };

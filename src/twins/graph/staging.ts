@@ -1,8 +1,8 @@
 /**
- * The view a write validates against: the committed graph plus the changes staged by earlier writes
- * of the same commit batch (see pipeline.ts). This is what makes group commit safe: two writes in one
- * batch see each other (a relationship to a twin created just before; a second patch of the same twin
- * applies on top of the first), while queries only ever see committed state.
+ * The view a write validates against: the graph in memory (which already holds the writes applied
+ * before the commit, see pipeline.ts) plus what the write itself staged, and for writes applied only
+ * after their commit (models) the changes staged before them. A relationship to a twin created just
+ * before, or a second patch of the same twin, thus sees the earlier write.
  */
 import type { RelationshipDocument, TwinDocument } from '../../query/index.js';
 import type { ModelCatalog, ModelRecord } from '../models/catalog.js';
@@ -20,6 +20,13 @@ export class StagingView implements ModelLookup {
     readonly index: GraphIndex,
     readonly catalog: ModelCatalog,
   ) {}
+
+  /** Forgets what was staged (the pipeline applies early writes to memory, so the view needs no copy). */
+  clear(): void {
+    if (this.twins.size > 0) this.twins.clear();
+    if (this.rels.size > 0) this.rels.clear();
+    if (this.models.size > 0) this.models.clear();
+  }
 
   // ---- twins -------------------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ function writeContext(view: StagingView, ctx: OpsContext): WriteContext {
 }
 
 const asJson = (doc: TwinDocument): JsonObject => doc as unknown as JsonObject;
+export const noop = (): void => undefined;
 
 export function upsertTwinIntent(id: string, body: unknown, pre: Preconditions, ctx: OpsContext): Intent<TwinDocument> {
   checkId('twin', id);
@@ -63,6 +64,7 @@ export function upsertTwinIntent(id: string, body: unknown, pre: Preconditions, 
     return {
       ops: [{ op: 'put', collection: 'twins', id, body: doc, ...(next.previousVersion === 0 ? {} : { expectVersion: next.previousVersion }) }],
       apply: () => view.index.putTwin(doc),
+      undo: () => (current ? view.index.putTwin(current) : view.index.removeTwin(id)),
       events: [event],
       result: doc,
     };
@@ -78,7 +80,7 @@ export function patchTwinIntent(id: string, ops: readonly PatchOp[], pre: Precon
     const current = view.twin(id);
     if (!current) throw twinNotFound(id);
     if (!ifMatchHolds(pre.ifMatch, current.$etag)) throw preconditionFailed(`twin '${id}'`, `If-Match: ${pre.ifMatch}`, current.$etag);
-    if (ops.length === 0) return { ops: [], apply: () => undefined, events: [], result: current };
+    if (ops.length === 0) return { ops: [], apply: noop, undo: noop, events: [], result: current };
     const model = view.info(current.$metadata.$model);
     if (!model) throw TwinsErrors.create('model_not_found', `The model ${current.$metadata.$model} of twin '${id}' is not loaded`, { modelId: current.$metadata.$model });
     const patched = patchTwin(current, ops, model, writeContext(view, ctx), options) as unknown as Record<string, unknown>;
@@ -93,6 +95,7 @@ export function patchTwinIntent(id: string, ops: readonly PatchOp[], pre: Precon
     return {
       ops: [{ op: 'put', collection: 'twins', id, body: doc, ...(next.previousVersion === 0 ? {} : { expectVersion: next.previousVersion }) }],
       apply: () => view.index.putTwin(doc),
+      undo: () => view.index.putTwin(current),
       events: [{ name: 'twin.updated', key: id, payload: { twinId: id, modelId: newModel, etag: next.etag, time: doc.$metadata['$lastUpdateTime'] as string, patch: ops.map(toWireOp) } }],
       result: doc,
     };
@@ -112,6 +115,7 @@ export function deleteTwinIntent(id: string, pre: Preconditions, ctx: OpsContext
     return {
       ops: [{ op: 'delete', collection: 'twins', id, ...(version === 0 ? {} : { expectVersion: version }) }],
       apply: () => view.index.removeTwin(id),
+      undo: () => view.index.putTwin(current),
       events: [{ name: 'twin.deleted', key: id, payload: { twinId: id, modelId: current.$metadata.$model, etag: current.$etag as string, twin: asJson(current), time: ctx.now() } }],
       result: undefined,
     };
