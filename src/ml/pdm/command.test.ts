@@ -45,8 +45,14 @@ test('ml train --data reads a simulator dry run (telemetry.jsonl + labels.jsonl)
     assert.ok(failures >= 3, `the fixture holds ${failures} bearing failures`);
     const { out, io } = capture();
     const file = join(dir, 'model.json');
-    assert.equal(await trainCommand.run(['--data', dir, '--model', file, '--rounds', '30', '--folds', '2', '--quiet'], io), 0);
+    const saved = join(dir, 'rows.json');
+    assert.equal(await trainCommand.run(['--data', dir, '--model', file, '--rounds', '30', '--folds', '2', '--quiet', '--save-dataset', saved], io), 0);
     const model = assertPdmModel(JSON.parse(readFileSync(file, 'utf8')));
+    // The saved rows train the same model again without reading the telemetry (training is seeded).
+    const again = join(dir, 'again.json');
+    assert.equal(await trainCommand.run(['--dataset', saved, '--model', again, '--rounds', '30', '--folds', '2', '--quiet'], capture().io), 0);
+    const second = assertPdmModel(JSON.parse(readFileSync(again, 'utf8')));
+    assert.deepEqual([second.modes, second.warning, second.dataWindow], [model.modes, model.warning, model.dataWindow]);
     assert.ok(model.modes.some((m) => m.mode === 'bearingWear'));
     // Rows start at the first hour boundary three days after the first message (warm-up).
     assert.equal(model.dataWindow.from, '2026-01-08T01:00:00.000Z');

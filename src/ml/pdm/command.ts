@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { CliCommand, CliIO } from '../../cli/command.js';
 import { parseFlags } from '../core/index.js';
 import { DatasetBuilder } from './dataset.js';
+import { loadDataset, saveDataset } from './dataset-file.js';
 import { PdmErrors } from './errors.js';
 import { evaluatePdm, buildSimDataset, type SimWindow } from './evaluate.js';
 import { dataFiles, readLabels, readTelemetry } from './files.js';
@@ -15,12 +16,14 @@ import { assertPdmModel } from './model.js';
 import { trainPdm, type TrainOptions } from './train.js';
 import { DAY_MS, HOUR_MS } from './types.js';
 
-const TRAIN_USAGE = `twinworks ml train (--data DIR | --from-sim [--seed N] [--lines N] --from DATE --to DATE) --model FILE
+const TRAIN_USAGE = `twinworks ml train (--data DIR | --from-sim [--seed N] [--lines N] --from DATE --to DATE | --dataset FILE) --model FILE
 
   --data DIR      telemetry.jsonl + labels.jsonl from twinworks simulate --dry-run (rows from the first hour
                   3 days after the first message, or --from; until the last message, or --to)
   --from-sim      simulate the history in-process (demo plant, or --lines N generated 4-station lines)
   --model FILE    where the model JSON goes
+  --save-dataset FILE   also keep the built feature rows and labels (to try training settings without re-simulating)
+  --dataset FILE        train on rows saved by --save-dataset
   training: --target-precision 0.85 --folds 4 --seed-train 1 --rounds 120
             --no-anomaly-features   skip the streaming detectors' features (4× faster; scoring then ignores them)`;
 
@@ -35,7 +38,7 @@ const TRAIN_FLAGS = {
   data: { kind: 'string' }, 'from-sim': { kind: 'boolean' }, seed: { kind: 'number' }, lines: { kind: 'number' },
   from: { kind: 'string' }, to: { kind: 'string' }, model: { kind: 'string', required: true },
   'target-precision': { kind: 'number' }, folds: { kind: 'number' }, 'seed-train': { kind: 'number' }, rounds: { kind: 'number' }, quiet: { kind: 'boolean' },
-  'no-anomaly-features': { kind: 'boolean' },
+  'no-anomaly-features': { kind: 'boolean' }, dataset: { kind: 'string' }, 'save-dataset': { kind: 'string' },
 } as const;
 
 const EVAL_FLAGS = {
@@ -68,10 +71,14 @@ export const trainCommand: CliCommand = {
   usage: TRAIN_USAGE,
   async run(argv, io) {
     const f = parseFlags(argv, TRAIN_FLAGS, 'ml train');
-    if ((f.data === undefined) === (f['from-sim'] !== true)) throw PdmErrors.create('bad_flag', 'ml train: give either --data DIR or --from-sim', { flags: ['data', 'from-sim'] });
+    const sources = [f.data !== undefined, f['from-sim'] === true, f.dataset !== undefined].filter(Boolean).length;
+    if (sources !== 1) throw PdmErrors.create('bad_flag', 'ml train: give one of --data DIR, --from-sim or --dataset FILE', { flags: ['data', 'from-sim', 'dataset'] });
     const from = date(f.from, 'from'), to = date(f.to, 'to');
     let ds;
-    if (f.data !== undefined) {
+    if (f.dataset !== undefined) {
+      ds = loadDataset(f.dataset);
+      io.stderr(`loaded ${ds.rows} rows of ${ds.machines.length} machines, ${ds.failures.length} failures`);
+    } else if (f.data !== undefined) {
       const files = dataFiles(f.data);
       const { failures } = readLabels(files.labels);
       // The window is only known after reading; rows before `from` are dropped by the builder anyway.
@@ -89,6 +96,7 @@ export const trainCommand: CliCommand = {
       io.stderr(`simulating ${((to - from) / DAY_MS).toFixed(0)} days (seed ${w.seed}, ${f.lines ? `${f.lines} lines` : 'demo plant'})`);
       ds = buildSimDataset(w, 7, 168 * HOUR_MS, f['no-anomaly-features'] ? { anomaly: false } : undefined);
     }
+    if (f['save-dataset'] !== undefined) saveDataset(f['save-dataset'], ds);
     const model = trainPdm(ds, trainOptions(f, io));
     const file = String(f.model); // required: parseFlags has checked it is there
     writeFileSync(file, JSON.stringify(model));
