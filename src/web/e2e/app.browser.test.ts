@@ -19,6 +19,7 @@ interface FactoryProbe {
   readonly layout: { lines: Array<{ id: string; machineIds: string[] }>; machines: Array<{ id: string; kind: string }> };
   colorOf(id: string): string | undefined;
   stateOf(id: string): string | undefined;
+  severityOf(id: string): string | undefined;
   screenOf(id: string): { x: number; y: number } | undefined;
 }
 declare const window: { __twinworks?: { factory?: FactoryProbe } };
@@ -151,8 +152,9 @@ test('clicking a machine opens its panel; an operator gets commands, a viewer no
   const viewer = await h.token('viewer', 'viewer-password');
   const patch = await h.call('PATCH', '/digitaltwins/LINE-1-ROBOT?api-version=2023-10-31', { token: viewer, body: [{ op: 'replace', path: '/state', value: 'plannedStop' }], contentType: 'application/json-patch+json' });
   assert.equal(patch.status, 403, 'the API refuses a viewerâ€™s twin write');
-  const command = await h.call('POST', '/api/twins/LINE-1-ROBOT/commands/emergencyStop', { token: viewer, body: {} });
-  assert.ok(command.status === 403 || command.status === 404, `a viewer's command: ${command.status}`);
+  const command = await h.call('POST', '/api/hub/devices/LINE-1-ROBOT/methods/emergencyStop', { token: viewer, body: { responseTimeoutInSeconds: 5 } });
+  if (command.status === 404) assert.match(command.body, /api\.route_not_found/, 'only a hub that is not wired may answer 404');
+  else assert.equal(command.status, 403, `the API refuses a viewer's command: ${command.status} ${command.body}`);
 });
 
 test('switching to Spanish translates the app, and the choice survives a reload', { skip }, async () => {
@@ -235,23 +237,48 @@ test('the app is installable: manifest, service worker and icons pass Chromiumâ€
   }
 });
 
-test('an operator acknowledges an alert', { skip }, async (t) => {
+test('a rule raises an alert from a twin change; the 3D view marks the machine; an operator acknowledges it in the UI', { skip }, async (t) => {
   const admin = await h.token('admin', 'admin-password');
-  const list = await h.call('GET', '/api/alerts?state=active', { token: admin });
-  if (list.status === 404) return t.skip('the alerts API (/api/alerts) is not served by the platform yet');
-  const alerts = (JSON.parse(list.body) as { value?: Array<{ alertId?: string; id?: string }> }).value ?? [];
-  const first = alerts[0];
-  if (!first) return t.skip('no active alert to acknowledge on the demo plant');
-  const id = first.alertId ?? first.id!;
+  const probe = await h.call('GET', '/api/alerts?state=open', { token: admin });
+  if (probe.status === 404) return t.skip('the alerts API (/api/alerts) is not served by the platform yet');
+  // A rule on one machine's speed property (Machine.json: speed, a fraction of rated speed).
+  const rule = { id: 'e2e-overspeed', name: 'Overspeed', severity: 'critical', scope: { twins: ['LINE-2-CNC'] }, condition: { kind: 'threshold', signal: 'speed', op: '>', value: 1.2 }, message: '{subject}: speed {value} is above 1.2' };
+  const created = await h.call('POST', '/api/alerts/rules', { token: admin, body: rule });
+  assert.equal(created.status, 201, created.body);
   const context = await newContext();
   try {
     const page = await signIn(context, 'op', 'op-password');
+    await waitForPlant(page, 12);
+    const patch = await h.call('PATCH', '/digitaltwins/LINE-2-CNC?api-version=2023-10-31', { token: admin, body: [{ op: 'add', path: '/speed', value: 1.4 }], contentType: 'application/json-patch+json' });
+    assert.equal(patch.status, 204, patch.body);
+    // The alert is raised from the twin.updated event; find it through the API.
+    let id: string | undefined;
+    for (let i = 0; i < 100 && !id; i++) {
+      const open = JSON.parse((await h.call('GET', '/api/alerts?state=active&twin=LINE-2-CNC', { token: admin })).body) as { value: Array<{ id: string; ruleId: string }> };
+      id = open.value.find((a) => a.ruleId === rule.id)?.id;
+      if (!id) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(id, 'the rule raised an alert');
+    // The 3D view learns of it from the alert stream and marks the machine critical.
+    await page.waitForFunction(() => window.__twinworks?.factory?.severityOf('LINE-2-CNC') === 'critical', undefined, { timeout: 10_000 });
+    await page.screenshot({ path: join(SHOTS, 'factory-alert.png') });
     await page.goto(`${h.url}/maintenance`);
+    const row = page.locator(`tr[data-alert="${id}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), /LINE-2-CNC: speed 1\.4 is above 1\.2/);
     await page.click(`[data-testid="ack-${id}"]`);
     await page.waitForSelector(`tr[data-alert="${id}"][data-state=acknowledged]`);
-    const after = JSON.parse((await h.call('GET', `/api/alerts?state=acknowledged`, { token: admin })).body) as { value?: Array<{ alertId?: string; id?: string }> };
-    assert.ok((after.value ?? []).some((a) => (a.alertId ?? a.id) === id), 'the platform has the acknowledgement');
+    assert.equal(await page.locator(`[data-testid="ack-${id}"]`).count(), 0, 'an acknowledged alert offers no second acknowledgement');
+    await page.screenshot({ path: join(SHOTS, 'maintenance-ack.png') });
+    const after = JSON.parse((await h.call('GET', `/api/alerts/${encodeURIComponent(id)}`, { token: admin })).body) as { state: string; acknowledgedBy?: string };
+    assert.equal(after.state, 'acknowledged', 'the platform has the acknowledgement');
+    assert.equal(after.acknowledgedBy, 'op', 'by the user who clicked');
+    // A viewer may read alerts but not acknowledge them.
+    const viewer = await h.token('viewer', 'viewer-password');
+    const refused = await h.call('POST', `/api/alerts/${encodeURIComponent(id)}/resolve`, { token: viewer, body: {} });
+    assert.equal(refused.status, 403);
   } finally {
     await context.close();
+    await h.call('DELETE', `/api/alerts/rules/${rule.id}`, { token: admin });
   }
 });

@@ -26,7 +26,8 @@ export const STATE_LOOK: Readonly<Record<MachineState, StateLook>> = {
 };
 
 export const SEVERITY_LOOK: Readonly<Record<Severity, { color: number; glyph: string; rank: number }>> = {
-  critical: { color: 0xd64541, glyph: '⛔', rank: 3 },
+  // Glyphs from fonts every platform ships (⛔ is missing from DejaVu, Linux's default).
+  critical: { color: 0xd64541, glyph: '‼', rank: 3 },
   warning: { color: 0xe0a030, glyph: '⚠', rank: 2 },
   info: { color: 0x4fb3d9, glyph: 'ℹ', rank: 1 },
 };

@@ -42,6 +42,9 @@ export function mount(el: HTMLElement, ctx: AppContext): () => void {
       row.dataset['state'] = action === 'acknowledge' ? 'acknowledged' : 'resolved';
       const stateCell = row.querySelector('.state');
       if (stateCell) stateCell.textContent = how === 'queued' ? t('alert.queued') : t(`alert.state.${action === 'acknowledge' ? 'acknowledged' : 'resolved'}`);
+      // The action is done (or queued): its button goes; resolving leaves nothing to do on the row.
+      if (action === 'acknowledge') row.querySelector(`[data-testid="ack-${CSS.escape(a.id)}"]`)?.remove();
+      else row.querySelector('.actions')?.replaceChildren();
       ctx.notify(how === 'queued' ? t('alert.queuedNote') : t('alert.done'));
     } catch (err) {
       ctx.notify(t('alert.failed', { reason: err instanceof ApiError ? err.message : String(err) }), 'error');
