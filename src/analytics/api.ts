@@ -1,11 +1,13 @@
 /**
  * HTTP: GET /api/analytics/oee (permission platform.read). One of `twin` (a machine, line, area,
  * site), `twins` or `query` (an ADT query whose rows are twins); a window (`from`/`to`, or
- * `window=shift|hour|day|week` for the current one); optionally `bucket` for a series.
+ * `window=shift|hour|day|week` for the current one so far: the running shift, or the calendar
+ * hour, day or ISO week in `tz` — "OEE today" starts at local midnight, not 24 h ago);
+ * optionally `bucket` for a series.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiModule } from '../api/index.js';
-import { parseBucket, parseTime, type ShiftCalendar } from '../timeseries/index.js';
+import { bucketAt, parseBucket, parseTime, planBuckets, type ShiftCalendar } from '../timeseries/index.js';
 import { AnalyticsErrors } from './errors.js';
 import type { OeeService, OeeTarget } from './service.js';
 
@@ -39,8 +41,8 @@ export function analyticsApi(o: AnalyticsApiOptions): ApiModule {
       return { from: s.start, to: t };
     }
     if (w === 'hour' || w === 'day' || w === 'week') {
-      const span = { hour: 3_600_000, day: 86_400_000, week: 604_800_000 }[w];
-      return { from: t - span, to: t };
+      const zone = typeof q['tz'] === 'string' ? q['tz'] : 'UTC';
+      return { from: bucketAt(planBuckets({ kind: 'calendar', unit: w, zone }, t, t + 1), 0).start, to: t };
     }
     const to = parseTime(q['to'] as string | undefined, 'to', t);
     const from = q['from'] === undefined ? to - 8 * 3_600_000 : parseTime(q['from'] as string, 'from', t);
@@ -63,7 +65,7 @@ export function analyticsApi(o: AnalyticsApiOptions): ApiModule {
               query: { type: 'string' },
               from: { type: 'string' },
               to: { type: 'string' },
-              window: { type: 'string', enum: ['shift', 'hour', 'day', 'week'] },
+              window: { type: 'string', enum: ['shift', 'hour', 'day', 'week'], description: 'The current shift, or calendar hour, day or ISO week in tz, up to now' },
               bucket: { type: 'string', description: 'hour, shift, day, week, month or a width (15m): returns one result per bucket' },
               tz: { type: 'string', default: 'UTC' },
             },

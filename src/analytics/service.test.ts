@@ -52,17 +52,25 @@ before(async () => {
     const m = (t - U('06:00')) / 60_000;
     send('cnc-2', t, { state: 'running', goodCount: t < U('10:00') ? 30 * m : 30 * (m - 240), rejectCount: 0 });
     send('rob-1', t, { state: 'running', goodCount: 60 * m, rejectCount: 0 });
+    // rob-2 (another area of the site) runs at ideal rate until 10:00, then stops.
+    send('rob-2', t, { state: t < U('10:00') ? 'running' : 'down', goodCount: 60 * Math.min(m, 240), rejectCount: 0 });
   }
   await Promise.all(sends);
 
-  graph = new MemoryGraph({ models: [{ id: DEMO_PLANT_IDS.machine }, { id: 'dtmi:twinworks:plant:Cnc;1', extends: [DEMO_PLANT_IDS.machine] }, { id: DEMO_PLANT_IDS.line }, { id: 'dtmi:twinworks:plant:Area;1' }] });
+  graph = new MemoryGraph({ models: [{ id: DEMO_PLANT_IDS.machine }, { id: 'dtmi:twinworks:plant:Cnc;1', extends: [DEMO_PLANT_IDS.machine] }, { id: DEMO_PLANT_IDS.line }, { id: 'dtmi:twinworks:plant:Area;1' }, { id: 'dtmi:twinworks:plant:Site;1' }] });
   const twin = (id: string, model: string, props: Record<string, unknown> = {}) => graph.upsertTwin({ $dtId: id, $metadata: { $model: model }, ...props });
+  twin('site-1', 'dtmi:twinworks:plant:Site;1');
   twin('area-1', 'dtmi:twinworks:plant:Area;1');
+  twin('area-2', 'dtmi:twinworks:plant:Area;1');
+  twin('rob-2', DEMO_PLANT_IDS.machine, { idealCycleTime: 1 });
   twin('line-1', DEMO_PLANT_IDS.line);
   twin('cnc-1', 'dtmi:twinworks:plant:Cnc;1', { idealCycleTime: 1 });
   twin('cnc-2', 'dtmi:twinworks:plant:Cnc;1', { idealCycleTime: 1.5 });
   twin('rob-1', DEMO_PLANT_IDS.machine, { idealCycleTime: 1 });
   const rel = (s: string, name: string, t: string) => graph.upsertRelationship({ $relationshipId: `${name}-${t}`, $sourceId: s, $targetId: t, $relationshipName: name });
+  rel('site-1', 'contains', 'area-1');
+  rel('site-1', 'contains', 'area-2');
+  rel('area-2', 'contains', 'rob-2');
   rel('area-1', 'contains', 'line-1');
   rel('area-1', 'contains', 'rob-1');
   for (const m of ['cnc-1', 'cnc-2']) rel('line-1', 'contains', m);
@@ -84,7 +92,7 @@ test('the worked example fed as telemetry: A 88.81 %, P 86.11 %, Q 97.80 %, OEE 
   assert.equal(r.energyKwh, 80, '10 kW for 8 hours');
 });
 
-test('a counter reset mid-shift; line by bottleneck, area and query scopes roll up by time', async () => {
+test('a counter reset mid-shift; line by bottleneck, area, site and query scopes roll up by time', async () => {
   const s = service();
   const cnc2 = await s.compute({ twin: 'cnc-2' }, U('06:00'), U('14:00'));
   // The reading at 10:00 shows 0: the 300 parts of 09:50–10:00 were wiped by the reset before anyone
@@ -98,6 +106,11 @@ test('a counter reset mid-shift; line by bottleneck, area and query scopes roll 
   // Roll-up of line-1 and rob-1 (PPT 420 min each; rob-1 produces 60/min for 480 min, ICT 1 s).
   const productive = 1.5 * 18_848 + 1 * 60 * 480;
   assert.ok(Math.abs((area.oee as number) - productive / 50_400) < 1e-12);
+  // Site: both areas, by time (Σ ICT·Good / Σ PPT), never an average of the areas' percentages.
+  // rob-2 made 60/min for the first 240 min; three units of 420 min planned time each.
+  const site = await s.compute({ twin: 'site-1' }, U('06:00'), U('14:00'));
+  assert.equal(site.kind, 'group');
+  assert.ok(Math.abs((site.oee as number) - (productive + 60 * 240) / 75_600) < 1e-12, String(site.oee));
   const scope = await s.compute({ query: `SELECT T FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'dtmi:twinworks:plant:Cnc;1')` }, U('06:00'), U('14:00'));
   assert.deepEqual('units' in scope && [...scope.units].sort(), ['cnc-1', 'cnc-2']);
 });
@@ -113,7 +126,7 @@ test('OEE as a series of hourly buckets; live values land on the twins', async (
   await live.refresh();
   const cnc1 = patches.find(([id]) => id === 'cnc-1')?.[1];
   assert.deepEqual(cnc1?.map((o) => o.path), ['/oee', '/availability', '/performance', '/quality']);
-  assert.deepEqual(patches.map(([id]) => id).sort(), ['cnc-1', 'cnc-2', 'line-1', 'rob-1']);
+  assert.deepEqual(patches.map(([id]) => id).sort(), ['cnc-1', 'cnc-2', 'line-1', 'rob-1', 'rob-2']);
   // Nothing changed: the next pass writes nothing.
   patches.length = 0;
   await live.refresh();
