@@ -6,9 +6,11 @@
  * COUNT() by model, GROUP BY, and patch throughput in-process and over HTTP (ADT PATCH route).
  *
  *   options: --twins N (default 1000000), --storage duckdb|memory (default duckdb), --samples N,
- *            --patches N, --http-patches N, --http-concurrency N, --no-restart (measure the graph as
+ *            --patches N, --in-flight N (concurrent in-process patch clients, default 4000),
+ *            --http-patches N, --http-concurrency N, --no-restart (measure the graph as
  *            ingested instead of reloading it; needed for --storage memory at scale, whose scan is
- *            not made for millions), --keep (keep the DuckDB file), --out FILE (JSON results)
+ *            not made for millions), --keep (keep the DuckDB file), --file PATH (DuckDB file to use
+ *            and keep; an existing one is reused without ingest), --out FILE (JSON results)
  * Latencies are wall-clock; each sample's process CPU time is reported too, because on a shared
  * machine the wall-clock tail is mostly time spent waiting for a core.
  *
@@ -19,10 +21,10 @@
  * Re-runs itself with --expose-gc and a larger heap when started without them.
  */
 import { fork, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
   const PATCHES = Number(opt('--patches') ?? 200_000);
   const HTTP_PATCHES = Number(opt('--http-patches') ?? 50_000);
   const HTTP_CONCURRENCY = Number(opt('--http-concurrency') ?? 128);
+  const IN_FLIGHT = Number(opt('--in-flight') ?? 4000);
   const RESTART = !args.includes('--no-restart');
   const gc = (globalThis as unknown as { gc: () => void }).gc;
   const P = 'dtmi:twinworks:plant:';
@@ -192,6 +195,24 @@ async function main(): Promise<void> {
     }
   }
 
+  /**
+   * `count` calls of `run` by `width` concurrent clients, each waiting for its answer before the next
+   * call (like HTTP clients). The clients start in four waves a turn of the event loop apart, so that,
+   * as with independent clients, some writes arrive while a batch commits instead of all at once.
+   */
+  async function lanes(count: number, width: number, run: (i: number) => Promise<unknown>): Promise<void> {
+    let next = 0;
+    const lane = async () => {
+      while (next < count) await run(next++);
+    };
+    const all: Promise<void>[] = [];
+    for (let w = 0; w < 4; w++) {
+      for (let k = 0; k < width / 4; k++) all.push(lane());
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(all);
+  }
+
   async function windowed<T>(items: Iterable<T>, width: number, run: (x: T) => Promise<unknown>, progress?: (n: number) => void): Promise<number> {
     let n = 0;
     let batch: Promise<unknown>[] = [];
@@ -209,8 +230,11 @@ async function main(): Promise<void> {
   }
 
   // ---- ingest through the graph's API -------------------------------------------------------------
-  const dir = mkdtempSync(join(tmpdir(), 'tw-bench-twins-'));
-  const file = join(dir, 'bench.duckdb');
+  // --file PATH: a DuckDB file kept between runs; when it exists, its plant is reused (no ingest).
+  const given = opt('--file');
+  const reuse = STORAGE === 'duckdb' && given !== undefined && existsSync(given);
+  const dir = given === undefined ? mkdtempSync(join(tmpdir(), 'tw-bench-twins-')) : dirname(given);
+  const file = given ?? join(dir, 'bench.duckdb');
   const openStore = async () => {
     const s = STORAGE === 'memory' ? memoryStore : createDuckDbStorage({ file });
     await s.open();
@@ -220,8 +244,8 @@ async function main(): Promise<void> {
   let store = await openStore();
   let graph: Graph = createTwinGraph({ store });
   await graph.load();
-  await graph.createModels(readModelFiles(defaultModelsDir()));
-  log(`plant: ${LINES} lines × ${PER_LINE} machines; storage ${STORAGE} (${STORAGE === 'duckdb' ? file : 'in memory'})`);
+  if (!reuse) await graph.createModels(readModelFiles(defaultModelsDir()));
+  log(`plant: ${LINES} lines × ${PER_LINE} machines; storage ${STORAGE} (${STORAGE === 'duckdb' ? file : 'in memory'}${reuse ? ', reused' : ''})`);
   let t0 = performance.now();
   let last = t0;
   const tick = (what: string) => (n: number) => {
@@ -230,13 +254,16 @@ async function main(): Promise<void> {
       log(`  … ${what} ${n.toLocaleString('en')} (${Math.round(n / ((last - t0) / 1000)).toLocaleString('en')}/s)`);
     }
   };
-  const twinCount = await windowed(twinSpecs(), 4000, ([id, body]) => graph.upsertTwin(id, body), tick('twins'));
-  const twinSeconds = (performance.now() - t0) / 1000;
-  t0 = performance.now();
-  const relCount = await windowed(relSpecs(), 4000, ([s, id, body]) => graph.upsertRelationship(s, id, body), tick('relationships'));
-  const relSeconds = (performance.now() - t0) / 1000;
-  results['ingest'] = { twins: twinCount, twinsPerSecond: Math.round(twinCount / twinSeconds), relationships: relCount, relationshipsPerSecond: Math.round(relCount / relSeconds), seconds: Math.round(twinSeconds + relSeconds) };
-  log('ingest', results['ingest']);
+  if (!reuse) await ingest();
+  async function ingest(): Promise<void> {
+    const twinCount = await windowed(twinSpecs(), 4000, ([id, body]) => graph.upsertTwin(id, body), tick('twins'));
+    const twinSeconds = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const relCount = await windowed(relSpecs(), 4000, ([s, id, body]) => graph.upsertRelationship(s, id, body), tick('relationships'));
+    const relSeconds = (performance.now() - t0) / 1000;
+    results['ingest'] = { twins: twinCount, twinsPerSecond: Math.round(twinCount / twinSeconds), relationships: relCount, relationshipsPerSecond: Math.round(relCount / relSeconds), seconds: Math.round(twinSeconds + relSeconds) };
+    log('ingest', results['ingest']);
+  }
 
   // ---- restart: load from storage -------------------------------------------------------------------
   await graph.drain();
@@ -304,11 +331,11 @@ async function main(): Promise<void> {
   let cpu0 = process.cpuUsage();
   t0 = performance.now();
   const before = { ...graph.writeStats };
-  await windowed(Array.from({ length: PATCHES }, (_, i) => i), 5000, (i) => graph.patchTwin(patchIds[i % patchIds.length] as string, [{ op: 'replace', path: '/speed', value: (i % 100) / 100 }]));
+  await lanes(PATCHES, IN_FLIGHT, (i) => graph.patchTwin(patchIds[i % patchIds.length] as string, [{ op: 'replace', path: '/speed', value: (i % 100) / 100 }]));
   const inProcess = PATCHES / ((performance.now() - t0) / 1000);
   const batches = graph.writeStats.batches - before.batches;
   const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
-  results['patchesInProcess'] = { patches: PATCHES, perSecond: Math.round(inProcess), perCpuSecond: Math.round(PATCHES / cpuSeconds(process.cpuUsage(cpu0))), meanBatch: Math.round(PATCHES / batches) };
+  results['patchesInProcess'] = { patches: PATCHES, inFlight: IN_FLIGHT, perSecond: Math.round(inProcess), perCpuSecond: Math.round(PATCHES / cpuSeconds(process.cpuUsage(cpu0))), meanBatch: Math.round(PATCHES / batches) };
   log('patches in-process', results['patchesInProcess']);
 
   if (!RESTART && HTTP_PATCHES === 0) {
@@ -355,7 +382,7 @@ async function main(): Promise<void> {
 
   await graph?.drain();
   if (STORAGE === 'duckdb') await store.close();
-  if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+  if (!args.includes('--keep') && given === undefined) rmSync(dir, { recursive: true, force: true });
   const out = opt('--out');
   if (out) writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(JSON.stringify(results));
