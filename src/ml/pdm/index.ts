@@ -31,6 +31,7 @@ export { ModelRegistry, type ModelSummary } from './registry.js';
 export { LiveScorer, WARM_SIGNALS, type LiveScorerOptions, type MachineStatus, type TwinWriter, type PointWriter, type WarningSink } from './scorer.js';
 export { connectScorer, type ConnectOptions } from './live.js';
 export { trainFromHistory, datasetFromHistory, type HistoryTrainRequest } from './history-train.js';
+export { warningSinkFrom, PDM_ALERT_SOURCE, type ExternalAlerts } from './port-adapters.js';
 export { historySourceFrom, labelSourceFrom, type PointReader, type MachineList, type HistoryAdapterOptions, type LabelAdapterOptions } from './history-adapters.js';
 export { simulateHistory, recordsFromLabels, type SimHistoryOptions, type SimHistory } from './sim-data.js';
 export { evaluatePdm, buildSimDataset, type EvaluateOptions, type EvaluationReport, type SimWindow } from './evaluate.js';
