@@ -42,8 +42,8 @@ test('a bearing warning becomes one external alert with the work order, resolved
     assert.equal(a.twinId, 'LINE-2-CNC');
     assert.equal(a.state, 'active');
     assert.equal(a.messageKey, 'pdm.action.bearingWear');
-    assert.match(a.title, /^Replace the spindle bearing of LINE-2 CNC/);
-    assert.match(a.message ?? '', /Why: .*high-band/);
+    assert.match(String(a.title), /^Replace the spindle bearing of LINE-2 CNC/);
+    assert.match(String(a.message), /Why: .*high-band/);
     assert.equal((a.details as { mode: string }).mode, 'bearingWear');
     // Worked by hand: at boundary b the level is the mean of hours b−6…b−1 and the reference the
     // median of the 24-hour block means ending at b−1. b = 50: level (4·0.2 + 2·0.6)/6 = 0.333,
