@@ -10,7 +10,7 @@ import { DOUBLE, DuckDBDataChunk, DuckDBInstance, DuckDBTimestampTZValue, TIMEST
 import type { StorageAdapter, TextPoint, TimePoint } from '../storage/index.js';
 import type { ParquetArchive } from './archive.js';
 import type { SeriesInfo } from './catalogue.js';
-import { readNumbers, readTexts } from './query/select.js';
+import { pointPages } from './query/select.js';
 
 export interface ExportSource {
   readonly store: StorageAdapter;
@@ -33,13 +33,18 @@ function csvLines(points: ReadonlyArray<TimePoint | TextPoint>): string {
   return out;
 }
 
-/** A CSV stream of every point of the series in [from, to); one series is read at a time. */
+/**
+ * A CSV stream of every point of the series in [from, to): pages are read from the store only as
+ * the client takes the text (Readable.from pulls the generator on demand), so memory stays at one
+ * page however large the export.
+ */
 export function csvStream(src: ExportSource, series: readonly SeriesInfo[], from: number, to: number): Readable {
   async function* lines(): AsyncGenerator<string> {
     yield CSV_HEADER;
     for (const s of series) {
-      const points = s.kind === 'text' ? await readTexts(src.store, src.archive, s.series, from, to) : await readNumbers(src.store, src.archive, s.series, from, to);
-      for (let i = 0; i < points.length; i += 10_000) yield csvLines(points.slice(i, i + 10_000));
+      for await (const points of pointPages(src.store, src.archive, s, from, to)) {
+        for (let i = 0; i < points.length; i += 10_000) yield csvLines(points.slice(i, i + 10_000));
+      }
     }
   }
   return Readable.from(lines());
@@ -58,8 +63,7 @@ export async function parquetStream(src: ExportSource, series: readonly SeriesIn
     await conn.run('CREATE TABLE x (series VARCHAR, time TIMESTAMPTZ, arrival TIMESTAMPTZ, value DOUBLE, text VARCHAR)');
     const appender = await conn.createAppender('x');
     const tz = (d: Date) => new DuckDBTimestampTZValue(BigInt(d.getTime()) * 1000n);
-    for (const s of series) {
-      const points: Array<TimePoint | TextPoint> = s.kind === 'text' ? await readTexts(src.store, src.archive, s.series, from, to) : await readNumbers(src.store, src.archive, s.series, from, to);
+    for (const s of series) for await (const points of pointPages(src.store, src.archive, s, from, to)) {
       for (let i = 0; i < points.length; i += 2048) {
         const slice = points.slice(i, i + 2048);
         const chunk = DuckDBDataChunk.create([VARCHAR, TIMESTAMPTZ, TIMESTAMPTZ, DOUBLE, VARCHAR], slice.length);

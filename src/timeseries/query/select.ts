@@ -58,20 +58,44 @@ type Reader<P> = (q: { series: string; from: Date; to: Date; limit: number }) =>
  */
 export async function readAllPoints<P extends { time: Date }>(read: Reader<P>, series: string, from: number, to: number, max = MAX_RAW_POINTS): Promise<P[]> {
   const out: P[] = [];
+  for await (const page of storePages(read, series, from, to)) {
+    for (const p of page) out.push(p);
+    if (out.length > max) throw TimeSeriesErrors.create('too_many_points', `series ${series} has more than ${max} points in the window: use aggregates or a shorter window`, { series, limit: max });
+  }
+  return out;
+}
+
+/** The pages readAllPoints collects, one at a time (exports stream them without holding the series). */
+async function* storePages<P extends { time: Date }>(read: Reader<P>, series: string, from: number, to: number): AsyncGenerator<P[]> {
   let cursor = from;
   let skip = 0;
   for (;;) {
     const page = await read({ series, from: new Date(cursor), to: new Date(to), limit: Math.min(PAGE + skip, 1_000_000) });
     const fresh = page.slice(skip);
-    out.push(...fresh);
-    if (out.length > max) throw TimeSeriesErrors.create('too_many_points', `series ${series} has more than ${max} points in the window: use aggregates or a shorter window`, { series, limit: max });
-    if (page.length < PAGE + skip) return out;
+    if (fresh.length > 0) yield fresh;
+    if (page.length < PAGE + skip) return;
     const last = (page[page.length - 1] as P).time.getTime();
     const sameTime = page.filter((p) => p.time.getTime() === last).length;
     if (sameTime === page.length) throw TimeSeriesErrors.create('too_many_points', `series ${series} has more than ${page.length} points at one instant`, { series, limit: page.length });
     skip = sameTime;
     cursor = last;
   }
+}
+
+/**
+ * Every point of one series in [from, to), store and archive merged in (time, arrival) order, as
+ * pages of at most 100 000 points, read as the consumer asks for them: a window within the warm
+ * store holds one page in memory, however long the series (no MAX_RAW_POINTS limit). A window that
+ * reaches archived days is read whole (the merge needs both sides; archived days are bounded).
+ */
+export async function* pointPages(store: StorageAdapter, archive: ParquetArchive | undefined, info: Pick<SeriesInfo, 'series' | 'kind'>, from: number, to: number): AsyncGenerator<Array<TimePoint | TextPoint>> {
+  const text = info.kind === 'text';
+  if (archive !== undefined && archive.overlaps(from, to)) {
+    yield text ? await readTexts(store, archive, info.series, from, to) : await readNumbers(store, archive, info.series, from, to);
+    return;
+  }
+  if (text) yield* storePages((q) => store.readTextPoints(q), info.series, from, to);
+  else yield* storePages((q) => store.readPoints(q), info.series, from, to);
 }
 
 /** Store + archive, merged in (time, arrival) order. */
