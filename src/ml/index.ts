@@ -9,6 +9,13 @@ import { rulCommand } from './rul/command.js';
 import { classifyCommand } from './classify/command.js';
 import { trainCommand, evaluateCommand } from './pdm/index.js';
 
+/** Live predictive maintenance for the composition root (docs/ml-live.md §Wiring). */
+export {
+  startLivePdm, historySourceFrom, labelSourceFrom, warningSinkFrom, inferMachineInfo, ModelRegistry, LiveScorer, connectScorer,
+  createPdmApiModule, trainFromHistory, PDM_ALERT_SOURCE,
+  type LivePdm, type LivePdmDeps, type PointReader, type MachineList, type ExternalAlerts, type MachineInfo,
+} from './pdm/index.js';
+
 const SUBCOMMANDS: readonly CliCommand[] = [nabCommand, rulCommand, classifyCommand, trainCommand, evaluateCommand];
 
 export const mlCommand: CliCommand = {

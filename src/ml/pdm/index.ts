@@ -4,13 +4,9 @@
  * maintenance recommendations; a model registry; the live scorer with its ports; the API module;
  * the `ml train` and `ml evaluate` commands.
  *
- * Wiring (src/platform):
- *   const registry = new ModelRegistry(store);
- *   const scorer = new LiveScorer({ twins, points, warnings, onError });   // ports, see scorer.ts
- *   const promoted = await registry.promoted(); scorer.setModel(promoted?.model, promoted?.summary.version);
- *   await scorer.warmUp(historySource, Date.now());                         // optional, after a restart
- *   const subs = await connectScorer(bus, scorer);
- *   modules: [createPdmApiModule({ scorer, registry, train: (w) => trainFromHistory(historySource, labelSource, w) })]
+ * Wiring (src/platform; docs/ml-live.md §Wiring has the exact code):
+ *   const pdm = await startLivePdm({ store, bus, reader, machines, twins, points, alerts, onError });
+ *   modules: [pdm.api]; on stop: await pdm.stop()
  */
 export { PdmErrors } from './errors.js';
 export * from './types.js';
@@ -31,6 +27,7 @@ export { ModelRegistry, type ModelSummary } from './registry.js';
 export { LiveScorer, WARM_SIGNALS, type LiveScorerOptions, type MachineStatus, type TwinWriter, type PointWriter, type WarningSink } from './scorer.js';
 export { connectScorer, type ConnectOptions } from './live.js';
 export { trainFromHistory, datasetFromHistory, type HistoryTrainRequest } from './history-train.js';
+export { startLivePdm, type LivePdm, type LivePdmDeps } from './wiring.js';
 export { warningSinkFrom, PDM_ALERT_SOURCE, type ExternalAlerts } from './port-adapters.js';
 export { historySourceFrom, labelSourceFrom, type PointReader, type MachineList, type HistoryAdapterOptions, type LabelAdapterOptions } from './history-adapters.js';
 export { simulateHistory, recordsFromLabels, type SimHistoryOptions, type SimHistory } from './sim-data.js';

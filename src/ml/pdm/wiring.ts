@@ -1,0 +1,102 @@
+/**
+ * `startLivePdm`: live predictive maintenance assembled from the platform's parts, so the
+ * composition root only passes what it has (docs/ml-live.md §Wiring): the store (model registry),
+ * the bus (telemetry), the history's point reads (warm-up and training), the machines, and the
+ * twin, point and alert writers.
+ *
+ * Start order: the promoted model is loaded before this returns; warm-up (replaying the last days
+ * of history through the trackers) then runs in the background and the bus subscriptions start
+ * after it, because a tracker drops messages older than the newest it has seen: live telemetry
+ * first would make the replay count for nothing. Telemetry that arrives during warm-up is not
+ * scored (the features summarise whole hours, so a few minutes are not missed).
+ */
+import type { ApiModule } from '../../api/index.js';
+import type { EventBus, Subscription } from '../../bus/index.js';
+import type { StorageAdapter } from '../../storage/index.js';
+import { createPdmApiModule } from './api.js';
+import { historySourceFrom, labelSourceFrom, type MachineList, type PointReader } from './history-adapters.js';
+import { trainFromHistory, type HistoryTrainRequest } from './history-train.js';
+import { connectScorer } from './live.js';
+import { warningSinkFrom, type ExternalAlerts } from './port-adapters.js';
+import { ModelRegistry } from './registry.js';
+import { LiveScorer, type LiveScorerOptions, type PointWriter, type TwinWriter } from './scorer.js';
+import type { HistorySource, LabelSource } from './types.js';
+
+export interface LivePdmDeps {
+  readonly store: StorageAdapter;
+  readonly bus: EventBus;
+  /** The history's point reads (numbers and text) of one series in [from, to). */
+  readonly reader: PointReader;
+  /** The machines to score and train on (ids or MachineInfo; read again at every warm-up and training). */
+  readonly machines: MachineList;
+  readonly twins?: TwinWriter;
+  readonly points?: PointWriter;
+  readonly alerts?: ExternalAlerts;
+  readonly machineInfo?: LiveScorerOptions['machineInfo'];
+  /** Days of history replayed at start (default 14, what the features look back; 0 = none). */
+  readonly warmUpDays?: number;
+  /** Training settings for `POST /api/ml/train` (the window comes from the request). */
+  readonly train?: Omit<HistoryTrainRequest, 'from' | 'to'>;
+  readonly onError?: (err: unknown, what: string) => void;
+  /** Called once the warm-up is done and the scorer follows the bus. */
+  readonly onReady?: (info: { readonly samples: number; readonly modelVersion?: number }) => void;
+  readonly clock?: () => number;
+}
+
+export interface LivePdm {
+  readonly scorer: LiveScorer;
+  readonly registry: ModelRegistry;
+  readonly history: HistorySource;
+  readonly labels: LabelSource;
+  readonly api: ApiModule;
+  /** Resolves when warm-up has finished and the bus subscriptions are in place (errors go to onError). */
+  readonly ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLivePdm(d: LivePdmDeps): Promise<LivePdm> {
+  const onError = d.onError ?? (() => {});
+  const history = historySourceFrom(d.reader, d.machines);
+  const labels = labelSourceFrom(d.reader, d.machines);
+  const registry = new ModelRegistry(d.store);
+  const scorer = new LiveScorer({
+    ...(d.twins ? { twins: d.twins } : {}),
+    ...(d.points ? { points: d.points } : {}),
+    ...(d.alerts ? { warnings: warningSinkFrom(d.alerts) } : {}),
+    ...(d.machineInfo ? { machineInfo: d.machineInfo } : {}),
+    onError,
+  });
+  const promoted = await registry.promoted();
+  scorer.setModel(promoted?.model, promoted?.summary.version);
+  let subs: Subscription[] = [];
+  let stopped = false;
+  const ready = (async () => {
+    let samples = 0;
+    const days = d.warmUpDays ?? 14;
+    if (days > 0) {
+      try {
+        samples = await scorer.warmUp(history, (d.clock ?? Date.now)(), days);
+      } catch (err) {
+        onError(err, 'warm-up'); // scoring still starts: features fill in as telemetry arrives
+      }
+    }
+    if (stopped) return;
+    try {
+      subs = await connectScorer(d.bus, scorer);
+    } catch (err) {
+      onError(err, 'subscribe');
+      return;
+    }
+    d.onReady?.({ samples, ...(promoted ? { modelVersion: promoted.summary.version } : {}) });
+  })();
+  const api = createPdmApiModule({ scorer, registry, train: (w) => trainFromHistory(history, labels, { ...d.train, ...w }) });
+  return {
+    scorer, registry, history, labels, api, ready,
+    async stop() {
+      stopped = true;
+      await ready.catch(() => undefined);
+      for (const s of subs) await s.close();
+      await scorer.flush();
+    },
+  };
+}
