@@ -3,12 +3,13 @@
  * platform will run it: a symmetric-key enrollment group, every simulated machine provisioning itself
  * through DPS with a key derived from the group key, then speaking the IoT Hub MQTT device protocol —
  * telemetry with source timestamps, twin sync at start-up, direct methods and desired properties
- * from the service side.
+ * from the service side. With Plug and Play model ids in the DPS payload, provisioning creates the
+ * missing twin; a binding like the platform's default one carries state and signals to the twins.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createDeviceHub } from '../hub/index.js';
+import { createDeviceHub, parseHubConfig, type TwinUpdater } from '../hub/index.js';
 import { createInProcessBus } from '../bus/index.js';
 import { createMetrics, silentLogger } from '../observability/index.js';
 import { createMemoryStorage } from '../storage/index.js';
@@ -18,6 +19,31 @@ import type { TelemetryMessage } from './engine/telemetry.js';
 
 const PLANT: PlantConfig = { lines: [{ id: 'L1', machines: [{ type: 'cnc' }, { type: 'quality' }] }] };
 const IDS = ['L1-CNC', 'L1-QC'];
+const MODELS = { cnc: 'dtmi:twinworks:plant:Cnc;1', quality: 'dtmi:twinworks:plant:QualityStation;1' } as const;
+
+/** A twin graph stand-in that records what the hub asks of it; L1-CNC's twin exists (seeded), L1-QC's does not. */
+function recordingTwins() {
+  const exists = new Set(['L1-CNC']);
+  const created: Array<[string, string]> = [];
+  const patches: Array<{ twinId: string; path: string; value: unknown }> = [];
+  const telemetry: Array<{ twinId: string; values: Record<string, unknown> }> = [];
+  const updater: TwinUpdater = {
+    async twinExists(id) {
+      return exists.has(id);
+    },
+    async createTwin(id, modelId) {
+      created.push([id, modelId]);
+      exists.add(id);
+    },
+    async patchTwin(twinId, patch) {
+      for (const op of patch) patches.push({ twinId, path: op.path, value: (op as { value?: unknown }).value });
+    },
+    async publishTelemetry(twinId, values) {
+      telemetry.push({ twinId, values: { ...values } });
+    },
+  };
+  return { updater, created, patches, telemetry };
+}
 
 async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -35,7 +61,16 @@ test('DPS group enrollment → IoT Hub MQTT: telemetry, a direct method and a de
   const store = createMemoryStorage();
   await store.open();
   const bus = createInProcessBus({ logger });
-  const hub = await createDeviceHub({ store, bus, logger, metrics: createMetrics(), hostName: 'hub.twinworks.test' });
+  const twins = recordingTwins();
+  // The binding the platform uses by default (src/platform/hub.ts): state to properties, signals as twin telemetry.
+  const config = parseHubConfig({
+    bindings: [{
+      devices: '*',
+      properties: [{ from: 'state', to: '/state' }, { from: 'stateReason', to: '/stateReason' }],
+      telemetry: ['temperature', 'vibration', 'power', 'goodCount', { from: 'speed', name: 'actualSpeed' }],
+    }],
+  });
+  const hub = await createDeviceHub({ store, bus, logger, metrics: createMetrics(), hostName: 'hub.twinworks.test', config, twins: twins.updater });
   const ports = await hub.listen({ host: '127.0.0.1', port: 0 });
   t.after(async () => {
     await hub.close();
@@ -51,7 +86,7 @@ test('DPS group enrollment → IoT Hub MQTT: telemetry, a direct method and a de
   const sent: TelemetryMessage[] = [];
   const sim = runSimulator({
     plant: PLANT, speed: 10, rate: 5, onMessage: (m) => sent.push(m),
-    mqtt: { url: `mqtt://127.0.0.1:${ports.port}`, dps: { idScope: hub.config.idScope, groupKey } },
+    mqtt: { url: `mqtt://127.0.0.1:${ports.port}`, dps: { idScope: hub.config.idScope, groupKey }, modelIds: MODELS },
   });
   t.after(() => sim.stop());
 
@@ -61,7 +96,10 @@ test('DPS group enrollment → IoT Hub MQTT: telemetry, a direct method and a de
     const device = await until(`${id} registered`, () => hub.registry.read(id));
     const derived = createHmac('sha256', Buffer.from(groupKey, 'base64')).update(id).digest('base64');
     assert.equal(device.authentication.symmetricKey?.primaryKey, derived, id);
+    assert.equal(device.modelId, id.endsWith('CNC') ? MODELS.cnc : MODELS.quality);
   }
+  // The model id in the DPS payload created the one twin that was missing.
+  assert.deepEqual(twins.created, [['L1-QC', MODELS.quality]]);
 
   // Start-up twin sync: the device read the enrollment's initial desired idealCycleTime, applied it,
   // and acknowledged it with the desired version it saw (IoT Plug and Play ac/av).
@@ -109,6 +147,12 @@ test('DPS group enrollment → IoT Hub MQTT: telemetry, a direct method and a de
     const pts = await store.readPoints({ series: 'devices/L1-CNC/speed', from: new Date(0), to: new Date(Date.now() + 86_400_000 * 365) });
     return pts.some((p) => p.arrival.getTime() > stoppedAt && p.value === 0) ? true : undefined;
   });
+
+  // The binding carried the stop to the twin: state and reason as properties, speed as telemetry.
+  await until('twin state down/emergencyStop', () =>
+    twins.patches.some((p) => p.twinId === 'L1-CNC' && p.path === '/stateReason' && p.value === 'emergencyStop') || undefined);
+  assert.ok(twins.patches.some((p) => p.twinId === 'L1-CNC' && p.path === '/state' && p.value === 'down'));
+  assert.ok(twins.telemetry.some((x) => x.twinId === 'L1-CNC' && typeof x.values.actualSpeed === 'number' && typeof x.values.temperature === 'number'));
 
   // A desired-property change from the service side is applied and acknowledged with its version.
   const updated = await hub.operations.updateTwin('L1-QC', { desired: { targetSpeed: 2 } });
