@@ -6,11 +6,11 @@ import type { Series } from '../api/data.js';
 const PALETTE = ['#4fb3d9', '#e0a030', '#2e9e5b', '#d64541', '#a77bd6', '#8a96a3', '#f06ea9', '#c3d94f'];
 
 /** A small line without axes; the latest value is shown as text next to it by the caller. */
-export function sparkline(el: HTMLElement, points: ReadonlyArray<{ t: number; v: number }>, label: string): uPlot {
+export function sparkline(el: HTMLElement, points: ReadonlyArray<{ t: number; v: number }>, label: string, width = 250): uPlot {
   const data: uPlot.AlignedData = [points.map((p) => p.t / 1000), points.map((p) => p.v)];
   return new uPlot(
     {
-      width: 140,
+      width,
       height: 36,
       title: '',
       cursor: { show: false },
@@ -25,7 +25,7 @@ export function sparkline(el: HTMLElement, points: ReadonlyArray<{ t: number; v:
 }
 
 /** Several series on one time axis (aligned on the union of their timestamps). */
-export function timeChart(el: HTMLElement, series: readonly Series[], opts: { width: number; height: number; locale: string; yLabel?: string }): uPlot {
+export function timeChart(el: HTMLElement, series: readonly Series[], opts: { width: number; height: number; locale: string; yLabel?: string; percent?: boolean }): uPlot {
   const times = [...new Set(series.flatMap((s) => s.points.map((p) => p.t)))].sort((a, b) => a - b);
   const index = new Map(times.map((t, i) => [t, i]));
   const columns = series.map((s) => {
@@ -34,14 +34,23 @@ export function timeChart(el: HTMLElement, series: readonly Series[], opts: { wi
     return col;
   });
   const fmt = new Intl.DateTimeFormat(opts.locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  // Tick labels: times within a day and a half, dates beyond; long labels on every tick overlap.
+  const pctFmt = new Intl.NumberFormat(opts.locale, { style: 'percent', maximumFractionDigits: 1 });
+  const span = times.length > 1 ? times[times.length - 1]! - times[0]! : 0;
+  const tickFmt = new Intl.DateTimeFormat(opts.locale, span <= 36 * 3_600_000 ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' });
   return new uPlot(
     {
       width: opts.width,
       height: opts.height,
       scales: { x: { time: true } },
       axes: [
-        { stroke: '#c9d3dc', grid: { stroke: '#24313d' }, values: (_u, ticks) => ticks.map((t) => fmt.format(t * 1000)) },
-        { stroke: '#c9d3dc', grid: { stroke: '#24313d' }, ...(opts.yLabel ? { label: opts.yLabel } : {}) },
+        { stroke: '#c9d3dc', grid: { stroke: '#24313d' }, space: 70, values: (_u, ticks) => ticks.map((t) => tickFmt.format(t * 1000)) },
+        {
+          stroke: '#c9d3dc',
+          grid: { stroke: '#24313d' },
+          ...(opts.yLabel ? { label: opts.yLabel } : {}),
+          ...(opts.percent ? { values: (_u: uPlot, ticks: number[]) => ticks.map((v) => pctFmt.format(v)) } : {}),
+        },
       ],
       series: [{ value: (_u, v) => (v === null ? '—' : fmt.format(v * 1000)) }, ...series.map((s, i) => ({ label: `${s.twinId} ${s.signal}`, stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: false }))],
     },

@@ -201,6 +201,7 @@ export const en = {
   'history.bucketShift': 'shift',
   'history.bucketDay': 'day',
   'history.bucketWeek': 'week',
+  'line.noData': 'no data recorded (counts as unplanned stop)',
 } as const;
 
 export type MessageKey = keyof typeof en;

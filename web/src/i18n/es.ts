@@ -203,4 +203,5 @@ export const es: Readonly<Record<MessageKey, string>> = {
   'history.bucketShift': 'turno',
   'history.bucketDay': 'día',
   'history.bucketWeek': 'semana',
+  'line.noData': 'sin datos registrados (cuenta como parada no planificada)',
 };

@@ -73,6 +73,10 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
     const to = new Date();
     const from = new Date(to.getTime() - PERIOD_MS[period]);
     const scopes = [...(site ? [{ id: site, name: t('exec.plant') }] : []), ...lines.map((l) => ({ id: l.id, name: l.name }))];
+    // The trend (OEE per bucket, the heaviest query) is asked for at once, beside the period's figures.
+    const bucket = period === '8h' || period === '24h' ? 'hour' : 'day';
+    fill(trend, placeholder('loading', t('common.loading')));
+    const trendsPending = Promise.all(scopes.map((s) => readOeeTrend(ctx.api, s.id, from, to, bucket)));
     const results = await Promise.all(scopes.map((s) => readOee(ctx.api, s.id, from, to)));
     if (disposed) return;
     const first = results.find((r) => !r.ok);
@@ -104,8 +108,7 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
       await drawCosts(plant, from, to);
     }
     // The trend is OEE recomputed per bucket from the history (not an average of stored figures).
-    const bucket = period === '8h' || period === '24h' ? 'hour' : 'day';
-    const trends = await Promise.all(scopes.map((s) => readOeeTrend(ctx.api, s.id, from, to, bucket)));
+    const trends = await trendsPending;
     if (disposed) return;
     const okTrends = trends.flatMap((r, i) => (r.ok ? [{ name: scopes[i]!.name, rows: r.value }] : []));
     const firstTrendFailure = trends.find((r) => !r.ok);
@@ -114,7 +117,7 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
     if (!series.some((x) => x.points.length)) return fill(trend, placeholder('empty', t('common.noDataYet')));
     const box = h('div', { class: 'chart' });
     fill(trend, box, h('p', { class: 'method' }, t('exec.trendMethod', { bucket: t(bucket === 'hour' ? 'period.hour' : 'period.day') })));
-    void import('../charts/charts.js').then(({ timeChart }) => timeChart(box, series, { width: Math.min(900, el.clientWidth - 16), height: 260, locale: ctx.i18n.locale, yLabel: 'OEE' }));
+    void import('../charts/charts.js').then(({ timeChart }) => timeChart(box, series, { width: Math.min(900, el.clientWidth - 16), height: 260, locale: ctx.i18n.locale, yLabel: 'OEE', percent: true }));
   };
 
   const drawCosts = async (plant: Oee | undefined, from: Date, to: Date) => {

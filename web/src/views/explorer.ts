@@ -137,9 +137,14 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
   });
 
   const resultTable = (rows: readonly Record<string, unknown>[]) => {
-    const cols = [...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r)))].slice(0, 20);
-    const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v).slice(0, 200) : String(v));
-    return h('div', { class: 'scroll' }, h('table', { 'data-testid': 'query-table' }, h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows.slice(0, 500).map((r) => h('tr', {}, cols.map((c) => h('td', {}, cell(r[c]))))))));
+    // A twin's $metadata (per-property update times) and $etag drown the table: its model stands in for them.
+    const cols = [...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r)))].filter((c) => c !== '$etag').slice(0, 20);
+    const cell = (v: unknown, c: string) => {
+      if (v === null || v === undefined) return '';
+      if (c === '$metadata' && typeof v === 'object') return String((v as { $model?: unknown }).$model ?? '');
+      return typeof v === 'object' ? JSON.stringify(v).slice(0, 200) : String(v);
+    };
+    return h('div', { class: 'scroll' }, h('table', { 'data-testid': 'query-table' }, h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c === '$metadata' ? '$model' : c)))), h('tbody', {}, rows.slice(0, 500).map((r) => h('tr', {}, cols.map((c) => h('td', {}, cell(r[c], c))))))));
   };
 
   const graphSvg = (rows: readonly unknown[]) => {

@@ -47,7 +47,7 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
           h('span', {}, t(`state.${state}`)),
           v ? h('span', { class: 'counts', title: t('line.counts') }, `${t('line.counts')}: ${ctx.i18n.num(v.goodCount, 0)} / ${ctx.i18n.num(v.rejectCount, 0)}`) : null,
           v ? h('span', { class: 'oee' }, `OEE ${ctx.i18n.pct(v.oee)}`) : null,
-          id === bottleneck ? h('span', { class: 'tag' }, `⏳ ${t('line.bottleneck')}`) : null,
+          id === bottleneck ? h('span', { class: 'tag' }, t('line.bottleneck')) : null,
         );
       }),
     );
@@ -117,7 +117,7 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
           {},
           reasons.map((d) => {
             const st = normaliseState(d.state);
-            return h('tr', {}, h('td', {}, `${STATE_LOOK[st].glyph} ${t(`state.${st}`)} (${d.state})`), h('td', {}, d.reason), h('td', {}, ctx.i18n.num(d.occurrences, 0)), h('td', {}, h('span', { class: 'bar', style: `width:${(d.seconds / max) * 100}%` }), ` ${ctx.i18n.num(d.seconds / 60, 0)}`));
+            return h('tr', {}, h('td', {}, `${STATE_LOOK[st].glyph} ${t(`state.${st}`)} (${d.state})`), h('td', {}, d.reason === 'noData' ? t('line.noData') : d.reason), h('td', {}, ctx.i18n.num(d.occurrences, 0)), h('td', {}, h('span', { class: 'bar', style: `width:${(d.seconds / max) * 100}%` }), ` ${ctx.i18n.num(d.seconds / 60, 0)}`));
           }),
         ),
       ),
