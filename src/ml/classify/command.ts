@@ -22,7 +22,8 @@ const USAGE = `twinworks ml classify <train|predict|cv|azure> [flags]
            Azure PdM sample: failure within the horizon, time-based split
 
 flags: --positive VALUE (positive target value), --class-weight none|sqrt|balanced|N,
-       --no-interactions, --seed N, --rounds N (upper bound; early stopping picks fewer)
+       --no-interactions, --seed N, --rounds N (upper bound; early stopping picks fewer),
+       --final inner|refit (predict with the inner-CV models, or refit one model on all rows)
 Identifier columns (row counters, near-unique text) are dropped automatically; --exclude
 removes others (for AI4I: UDI,Product ID,TWF,HDF,PWF,OSF,RNF).`;
 
@@ -32,9 +33,10 @@ const MODEL_FLAGS = {
   'no-interactions': { kind: 'boolean' },
   seed: { kind: 'number' },
   rounds: { kind: 'number' },
+  final: { kind: 'string' },
 } as const;
 
-type ModelFlags = { positive?: string; 'class-weight'?: string; 'no-interactions'?: boolean; seed?: number; rounds?: number };
+type ModelFlags = { positive?: string; 'class-weight'?: string; 'no-interactions'?: boolean; seed?: number; rounds?: number; final?: string };
 
 function classifierOptions(f: ModelFlags): ClassifierOptions {
   let classWeight: ClassWeight | undefined;
@@ -45,7 +47,9 @@ function classifierOptions(f: ModelFlags): ClassifierOptions {
     else throw MlErrors.create('bad_flag_value', `--class-weight takes none, sqrt, balanced or a positive number, got "${cw}"`, { flag: 'class-weight', value: cw });
   }
   if (f.rounds !== undefined && !(Number.isInteger(f.rounds) && f.rounds > 0)) throw MlErrors.create('bad_flag_value', '--rounds must be a positive integer', { flag: 'rounds', value: f.rounds });
-  return { classWeight, interactions: !f['no-interactions'], seed: f.seed, gbdt: f.rounds === undefined ? undefined : { rounds: f.rounds } };
+  const final = f.final;
+  if (final !== undefined && final !== 'refit' && final !== 'inner') throw MlErrors.create('bad_flag_value', `--final takes refit or inner, got "${final}"`, { flag: 'final', value: final, allowed: ['refit', 'inner'] });
+  return { classWeight, interactions: !f['no-interactions'], seed: f.seed, final, gbdt: f.rounds === undefined ? undefined : { rounds: f.rounds } };
 }
 
 function readTable(path: string, flag: string): Table {

@@ -14,6 +14,9 @@ export function assertClassifierModel(doc: unknown, where = 'model'): Classifier
     throw MlErrors.create('bad_model', `${where}: classifier model lacks encoder, calibrator or threshold`, { where });
   }
   if (!Array.isArray(m.gbdt) || m.gbdt.length === 0) throw MlErrors.create('bad_model', `${where}: classifier model has no boosted models`, { where });
+  if (m.combine !== undefined && m.combine !== 'raw' && m.combine !== 'probability') {
+    throw MlErrors.create('bad_model', `${where}: combine must be "raw" or "probability", got ${JSON.stringify(m.combine)}`, { where });
+  }
   m.gbdt.forEach((g, i) => assertGbdtModel(g, `${where}.gbdt[${i}]`));
   return m as ClassifierModel;
 }

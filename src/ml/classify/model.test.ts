@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binaryReport, confusion, Rng } from '../core/index.js';
+import { applyCalibrator, binaryReport, confusion, predictGbdtRaw, Rng } from '../core/index.js';
+import { encode } from './encoder.js';
 import { crossValidate } from './cv.js';
 import { assertClassifierModel } from './document.js';
 import { predictClassifier, trainClassifier, type ClassifierOptions } from './model.js';
@@ -68,4 +69,24 @@ test('too few positives for the inner folds is a clear error', () => {
   const y = new Uint8Array(20);
   y[0] = 1;
   assert.throws(() => trainClassifier(t, y), (e: unknown) => (e as { code?: string }).code === 'ml.too_few_samples');
+});
+
+test("final 'inner': the k inner models predict, and the probability is the mean of each one's calibrated probability", () => {
+  const train = records(1500, 4), held = records(400, 5);
+  const model = trainClassifier(train.table, train.labels, { ...FAST, final: 'inner' });
+  assert.equal(model.gbdt.length, 3, 'one model per inner fold');
+  assert.equal(model.combine, 'probability');
+  const pred = predictClassifier(model, held.table);
+  // Independent recomputation: calibrate each model's raw score, then average.
+  const x = encode(model.encoder, held.table);
+  const raws = model.gbdt.map((m) => predictGbdtRaw(m, x));
+  for (let i = 0; i < held.labels.length; i++) {
+    const expected = raws.reduce((a, r) => a + applyCalibrator(model.calibrator, r[i]!), 0) / 3;
+    assert.ok(Math.abs(pred.probability[i]! - expected) < 1e-12, `row ${i}`);
+    assert.equal(pred.label[i], expected >= model.threshold ? 1 : 0);
+  }
+  assert.ok(binaryReport(confusion(pred.label, held.labels)).f1 > 0.75);
+  // The combine rule survives JSON; an unknown one is rejected.
+  assert.deepEqual(predictClassifier(assertClassifierModel(JSON.parse(JSON.stringify(model))), held.table), pred);
+  assert.throws(() => assertClassifierModel({ ...model, combine: 'median' }), (e: unknown) => (e as { code?: string }).code === 'ml.bad_model');
 });

@@ -11,8 +11,14 @@
  *    stopping on the other 15 %, then scores its inner held-out fold → out-of-fold raw scores;
  * 3. calibrator (isotonic, or Platt when there are fewer than 30 positives) on those scores;
  * 4. threshold maximising F1 on the calibrated out-of-fold probabilities;
- * 5. final model on all rows with the median early-stopped number of rounds (optionally a bag of
- *    `bag` models differing only in their sampling seed, raw scores averaged).
+ * 5. the models that predict, one of:
+ *    - 'refit': a final model on all rows with the median early-stopped number of rounds (optionally
+ *      a bag of `bag` models differing only in their sampling seed, raw scores averaged);
+ *    - 'inner': the k inner models themselves, each score calibrated, probabilities averaged. The
+ *      calibrator and the threshold were fitted on exactly these models' out-of-fold scores, so
+ *      nothing about them has to transfer to a differently trained model (a refit on all rows with a
+ *      median round count has a somewhat different score distribution), and the average of k models
+ *      has less variance than one. No extra training.
  */
 import {
   applyCalibrator,
@@ -42,6 +48,11 @@ export interface ClassifierModel {
   readonly encoder: Encoder;
   /** Bag of boosted models; the raw score is their mean. */
   readonly gbdt: GbdtModel[];
+  /**
+   * How the bag combines: 'raw' = calibrate the mean raw score (refit bags), 'probability' = mean of
+   * the calibrated probabilities (inner-model bags). Absent in older documents, which mean 'raw'.
+   */
+  readonly combine?: 'raw' | 'probability';
   readonly calibrator: Calibrator;
   /** Predict the positive label when the calibrated probability is ≥ threshold. */
   readonly threshold: number;
@@ -60,8 +71,10 @@ export interface ClassifierOptions {
   readonly innerFolds?: number;
   readonly calibration?: 'isotonic' | 'platt' | 'auto';
   readonly interactions?: boolean;
-  /** Number of final models averaged (default 1; see docs/ml-prediction.md for the measured effect). */
+  /** Number of refit final models averaged (default 1; see docs/ml-prediction.md for the measured effect). */
   readonly bag?: number;
+  /** Which models predict: a refit on all rows (default) or the inner cross-validation models (see step 5). */
+  readonly final?: 'refit' | 'inner';
   readonly seed?: number;
 }
 
@@ -139,11 +152,13 @@ export function trainClassifier(table: Table, labels: Uint8Array, options: Class
 
   const oof = new Float64Array(labels.length);
   const rounds: number[] = [];
+  const innerModels: GbdtModel[] = [];
   const inner = stratifiedFolds(labels, k, seed + 1000);
   for (let f = 0; f < k; f++) {
     const { train, test } = splitFold(inner, f);
     const fitted = fitStopped(x, labels, train, params, positiveWeight, seed * 31 + f);
     rounds.push(fitted.rounds);
+    innerModels.push(fitted.model);
     predictGbdtRaw(fitted.model, takeRows(x, test)).forEach((v, i) => (oof[test[i]!] = v));
   }
   const method = options.calibration ?? 'auto';
@@ -154,14 +169,19 @@ export function trainClassifier(table: Table, labels: Uint8Array, options: Class
   const finalRounds = Math.max(1, [...rounds].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!);
   const bag = options.bag ?? 1;
   if (!(Number.isInteger(bag) && bag >= 1)) throw MlErrors.create('bad_params', `bag must be a positive integer, got ${bag}`, { bag });
-  const finals = Array.from({ length: bag }, (_, b) =>
-    trainGbdt(x, labels, { params: { ...params, rounds: finalRounds, earlyStoppingRounds: 0, seed: seed + 7919 * b }, weights: weightsFor(labels, positiveWeight) }).model,
-  );
+  const final = options.final ?? 'refit';
+  const finals =
+    final === 'inner'
+      ? innerModels
+      : Array.from({ length: bag }, (_, b) =>
+          trainGbdt(x, labels, { params: { ...params, rounds: finalRounds, earlyStoppingRounds: 0, seed: seed + 7919 * b }, weights: weightsFor(labels, positiveWeight) }).model,
+        );
   return {
     kind: 'twinworks.classifier',
     version: CLASSIFIER_MODEL_VERSION,
     encoder,
     gbdt: finals,
+    combine: final === 'inner' ? 'probability' : 'raw',
     calibrator,
     threshold,
     positiveWeight,
@@ -176,9 +196,16 @@ export interface ClassifierPrediction {
 
 export function predictClassifier(model: ClassifierModel, table: Table): ClassifierPrediction {
   const x = encode(model.encoder, table);
-  const raw = new Float64Array(x.rows);
-  for (const m of model.gbdt) predictGbdtRaw(m, x).forEach((v, i) => (raw[i]! += v / model.gbdt.length));
-  const probability = raw.map((s) => applyCalibrator(model.calibrator, s));
+  const n = model.gbdt.length;
+  let probability: Float64Array;
+  if (model.combine === 'probability') {
+    probability = new Float64Array(x.rows);
+    for (const m of model.gbdt) predictGbdtRaw(m, x).forEach((v, i) => (probability[i]! += applyCalibrator(model.calibrator, v) / n));
+  } else {
+    const raw = new Float64Array(x.rows);
+    for (const m of model.gbdt) predictGbdtRaw(m, x).forEach((v, i) => (raw[i]! += v / n));
+    probability = raw.map((s) => applyCalibrator(model.calibrator, s));
+  }
   const label = Uint8Array.from(probability, (p) => (p >= model.threshold ? 1 : 0));
   return { probability, label };
 }
