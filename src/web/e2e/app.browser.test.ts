@@ -136,6 +136,16 @@ test('clicking a machine opens its panel; an operator gets commands, a viewer no
     assert.equal(await page.locator('dialog.confirm[open]').count(), 1, 'emergency stop asks first');
     await page.click('dialog.confirm button[value=cancel]');
     await page.screenshot({ path: join(SHOTS, 'machine-panel.png') });
+    // Keyboard only: Tab reaches the machine list beside the canvas, Enter opens a machine's panel.
+    await page.click('[data-testid=machine-panel] header button');
+    let focused = '';
+    for (let i = 0; i < 80 && focused !== 'LINE-1-QC'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-id') ?? '');
+    }
+    assert.equal(focused, 'LINE-1-QC', 'the machine list is reachable with Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /LINE-1-QC/.test((globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-testid=machine-panel] h2')?.textContent ?? ''));
   } finally {
     await context.close();
   }
@@ -155,6 +165,28 @@ test('clicking a machine opens its panel; an operator gets commands, a viewer no
   const command = await h.call('POST', '/api/hub/devices/LINE-1-ROBOT/methods/emergencyStop', { token: viewer, body: { responseTimeoutInSeconds: 5 } });
   if (command.status === 404) assert.match(command.body, /api\.route_not_found/, 'only a hub that is not wired may answer 404');
   else assert.equal(command.status, 403, `the API refuses a viewer's command: ${command.status} ${command.body}`);
+});
+
+test('on a phone the 3D view, its panel and the line view fit the screen width', { skip }, async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-GB' });
+  try {
+    const page = await signIn(context, 'op', 'op-password');
+    await page.goto(`${h.url}/factory?machine=LINE-2-ROBOT`);
+    await waitForPlant(page, 12);
+    await page.waitForSelector('[data-testid=machine-panel]');
+    const overflow = () => page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return d.scrollWidth - d.clientWidth;
+    });
+    assert.equal(await overflow(), 0, 'no sideways scrolling on the 3D view');
+    await page.screenshot({ path: join(SHOTS, 'phone-factory.png'), fullPage: true });
+    await page.goto(`${h.url}/line`);
+    await page.waitForSelector('.flow .station');
+    assert.equal(await overflow(), 0, 'no sideways scrolling on the line view');
+    await page.screenshot({ path: join(SHOTS, 'phone-line.png'), fullPage: true });
+  } finally {
+    await context.close();
+  }
 });
 
 test('switching to Spanish translates the app, and the choice survives a reload', { skip }, async () => {
@@ -237,12 +269,23 @@ test('the app is installable: manifest, service worker and icons pass Chromiumâ€
   }
 });
 
+/** The id of the active alert the rule raised on a twin (raised from the bus event, so it may take a moment). */
+async function raisedOn(twinId: string, ruleId: string, token: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const open = JSON.parse((await h.call('GET', `/api/alerts?state=active&twin=${twinId}`, { token })).body) as { value: Array<{ id: string; ruleId: string }> };
+    const id = open.value.find((a) => a.ruleId === ruleId)?.id;
+    if (id) return id;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`rule ${ruleId} raised no alert on ${twinId}`);
+}
+
 test('a rule raises an alert from a twin change; the 3D view marks the machine; an operator acknowledges it in the UI', { skip }, async (t) => {
   const admin = await h.token('admin', 'admin-password');
   const probe = await h.call('GET', '/api/alerts?state=open', { token: admin });
   if (probe.status === 404) return t.skip('the alerts API (/api/alerts) is not served by the platform yet');
   // A rule on one machine's speed property (Machine.json: speed, a fraction of rated speed).
-  const rule = { id: 'e2e-overspeed', name: 'Overspeed', severity: 'critical', scope: { twins: ['LINE-2-CNC'] }, condition: { kind: 'threshold', signal: 'speed', op: '>', value: 1.2 }, message: '{subject}: speed {value} is above 1.2' };
+  const rule = { id: 'e2e-overspeed', name: 'Overspeed', severity: 'critical', scope: { twins: ['LINE-2-CNC', 'LINE-3-CNC'] }, condition: { kind: 'threshold', signal: 'speed', op: '>', value: 1.2 }, message: '{subject}: speed {value} is above 1.2' };
   const created = await h.call('POST', '/api/alerts/rules', { token: admin, body: rule });
   assert.equal(created.status, 201, created.body);
   const context = await newContext();
@@ -252,13 +295,7 @@ test('a rule raises an alert from a twin change; the 3D view marks the machine; 
     const patch = await h.call('PATCH', '/digitaltwins/LINE-2-CNC?api-version=2023-10-31', { token: admin, body: [{ op: 'add', path: '/speed', value: 1.4 }], contentType: 'application/json-patch+json' });
     assert.equal(patch.status, 204, patch.body);
     // The alert is raised from the twin.updated event; find it through the API.
-    let id: string | undefined;
-    for (let i = 0; i < 100 && !id; i++) {
-      const open = JSON.parse((await h.call('GET', '/api/alerts?state=active&twin=LINE-2-CNC', { token: admin })).body) as { value: Array<{ id: string; ruleId: string }> };
-      id = open.value.find((a) => a.ruleId === rule.id)?.id;
-      if (!id) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(id, 'the rule raised an alert');
+    const id = await raisedOn('LINE-2-CNC', rule.id, admin);
     // The 3D view learns of it from the alert stream and marks the machine critical.
     await page.waitForFunction(() => window.__twinworks?.factory?.severityOf('LINE-2-CNC') === 'critical', undefined, { timeout: 10_000 });
     await page.screenshot({ path: join(SHOTS, 'factory-alert.png') });
@@ -277,6 +314,24 @@ test('a rule raises an alert from a twin change; the 3D view marks the machine; 
     const viewer = await h.token('viewer', 'viewer-password');
     const refused = await h.call('POST', `/api/alerts/${encodeURIComponent(id)}/resolve`, { token: viewer, body: {} });
     assert.equal(refused.status, 403);
+
+    // Offline, an acknowledgement waits in the outbox (the banner counts it) and is sent on reconnect.
+    const patch3 = await h.call('PATCH', '/digitaltwins/LINE-3-CNC?api-version=2023-10-31', { token: admin, body: [{ op: 'add', path: '/speed', value: 1.5 }], contentType: 'application/json-patch+json' });
+    assert.equal(patch3.status, 204, patch3.body);
+    const id3 = await raisedOn('LINE-3-CNC', rule.id, admin);
+    await page.locator(`[data-testid="ack-${id3}"]`).waitFor();
+    await context.setOffline(true);
+    await page.click(`[data-testid="ack-${id3}"]`);
+    await page.waitForSelector('[data-testid=offline-banner]:not([hidden])');
+    assert.match(await page.locator('[data-testid=offline-banner]').innerText(), /1 action\(s\) waiting/);
+    assert.equal(JSON.parse((await h.call('GET', `/api/alerts/${encodeURIComponent(id3)}`, { token: admin })).body).state, 'active', 'nothing reached the platform while offline');
+    await context.setOffline(false);
+    for (let i = 0; i < 100; i++) {
+      if (JSON.parse((await h.call('GET', `/api/alerts/${encodeURIComponent(id3)}`, { token: admin })).body).state === 'acknowledged') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const sent = JSON.parse((await h.call('GET', `/api/alerts/${encodeURIComponent(id3)}`, { token: admin })).body) as { state: string; acknowledgedBy?: string };
+    assert.deepEqual([sent.state, sent.acknowledgedBy], ['acknowledged', 'op'], 'the queued acknowledgement was sent on reconnect');
   } finally {
     await context.close();
     await h.call('DELETE', `/api/alerts/rules/${rule.id}`, { token: admin });
