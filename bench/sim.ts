@@ -62,6 +62,8 @@ async function mqtt(url: string, devices: number, durationS: number, target?: Mq
   const t0 = performance.now();
   const sim = runSimulator({
     plant: generatedPlant(lines, 4), rate: 1, durationS,
+    // Device errors, bounded by the fleet (the first 20, then every 1,000th).
+    log: (line) => console.log(`        ${line}`),
     mqtt: target ?? { url, protocol: 'generic', topicTemplate: `${prefix}/{line}/{machine}`, rampPerSecond: 500, maxConnecting: 500, maxQueue: 10, keepaliveS: 120 },
   });
   let allConnectedAt: number | undefined;

@@ -33,12 +33,37 @@ export interface MqttTarget {
   readonly maxInflight?: number;
   readonly maxQueue?: number;
   readonly keepaliveS?: number;
+  /** DPS: tries per device before it counts as failed (default 6; transient failures only). */
+  readonly provisioningAttempts?: number;
   readonly mqtt?: Partial<IClientOptions>;
 }
 
-/** Provisions through DPS on first open, then behaves as an IoT Hub link. */
+/** CONNACK codes retrying cannot fix (MQTT 3.1.1 §3.2.2.3: 1 protocol, 2 identifier, 4 credentials, 5 not authorised). */
+const REFUSED = new Set([1, 2, 4, 5]);
+
+/**
+ * Whether a provisioning or start-up failure is worth another try, as a field device would: no answer
+ * in time, a lost connection, or a DPS server-side error (5xx) may pass; refused credentials, an
+ * unknown scope or a disabled or failed registration (DPS 4xx, status failed/disabled) will not.
+ */
+export function isRetryable(err: unknown): boolean {
+  if (SimErrors.is(err, 'request_timeout')) return true;
+  if (SimErrors.is(err, 'connection_failed')) return !REFUSED.has(Number(err.details.returnCode));
+  if (SimErrors.is(err, 'provisioning_failed')) {
+    const status = err.details.status;
+    return status === undefined || (typeof status === 'number' && status >= 500);
+  }
+  return false;
+}
+
+/**
+ * Provisions through DPS on first open, then behaves as an IoT Hub link. Transient failures (see
+ * isRetryable) are retried with exponential backoff and jitter, up to `attempts` tries, so a busy hub
+ * during a mass start-up slows provisioning down instead of losing devices for the whole run.
+ */
 class ProvisionedLink implements DeviceLink {
   private inner: IotHubLink | undefined;
+  private closed = false;
   private readonly listeners: Array<() => void> = [];
 
   constructor(
@@ -56,6 +81,24 @@ class ProvisionedLink implements DeviceLink {
   }
 
   async open(): Promise<void> {
+    const attempts = this.target.provisioningAttempts ?? 6;
+    // Bounded: `attempts` tries.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.openOnce();
+        return;
+      } catch (err) {
+        await this.inner?.close().catch(() => {});
+        this.inner = undefined;
+        if (this.closed || attempt >= attempts || !isRetryable(err)) throw err;
+        const delay = Math.min(60_000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random() * 0.5);
+        await new Promise((r) => setTimeout(r, delay));
+        if (this.closed) throw err;
+      }
+    }
+  }
+
+  private async openOnce(): Promise<void> {
     const dps = this.target.dps!;
     const a = await provisionDevice({
       url: this.target.url, idScope: dps.idScope, registrationId: this.deviceId, groupKey: dps.groupKey,
@@ -83,6 +126,7 @@ class ProvisionedLink implements DeviceLink {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.inner?.close();
   }
 }

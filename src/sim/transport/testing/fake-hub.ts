@@ -23,6 +23,8 @@ export interface FakeHubOptions {
   /** Devices known up front (deviceId → base64 key), as from a device-keys file. */
   readonly deviceKeys?: Record<string, string>;
   readonly dpsRetryAfterS?: number;
+  /** Answer this many registrations per device with 503 (a DPS busy with a mass start-up). */
+  readonly dpsFailFirst?: number;
 }
 
 function verifySas(token: string, expectedResource: string, keyBase64: string, policy?: string): boolean {
@@ -47,6 +49,8 @@ export class FakeHub {
   readonly reported = new Map<string, Record<string, unknown>>();
   readonly desired = new Map<string, Record<string, unknown>>();
   readonly refused: string[] = [];
+  /** DPS registrations per registration id (retries included). */
+  readonly registerAttempts = new Map<string, number>();
   url = '';
   private readonly clients = new Map<string, Client>();
   private readonly methodCalls = new Map<string, (r: { status: number; payload: unknown }) => void>();
@@ -108,6 +112,12 @@ export class FakeHub {
     const rid = params.get('$rid') ?? '';
     const id = client.id;
     if (path === '$dps/registrations/PUT/iotdps-register/') {
+      const n = (this.registerAttempts.get(id) ?? 0) + 1;
+      this.registerAttempts.set(id, n);
+      if (n <= (this.options.dpsFailFirst ?? 0)) {
+        this.send(client, `$dps/registrations/res/503/?$rid=${rid}`, { errorCode: 503000, message: 'service unavailable' });
+        return;
+      }
       this.send(client, `$dps/registrations/res/202/?$rid=${rid}&retry-after=${this.options.dpsRetryAfterS ?? 0}`, { operationId: `op-${id}`, status: 'assigning' });
     } else if (path === '$dps/registrations/GET/iotdps-get-operationstatus/') {
       this.deviceKeys.set(id, createHmac('sha256', Buffer.from(this.groupKey, 'base64')).update(id).digest('base64'));
