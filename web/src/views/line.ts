@@ -8,6 +8,7 @@ import type { AppContext } from '../app/context.js';
 import { fill, h, placeholder } from '../app/dom.js';
 import { readOee, readStates, type Oee, type Outcome } from '../api/data.js';
 import { mergeDowntime } from '../lib/downtime.js';
+import { isKnownReason } from '../lib/reasons.js';
 import { cssColor, normaliseState, STATE_LOOK } from '../lib/state.js';
 import { toSegments } from '../lib/timeline.js';
 import { linesOf, setParam, showOutcome } from './common.js';
@@ -117,7 +118,7 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
           {},
           reasons.map((d) => {
             const st = normaliseState(d.state);
-            return h('tr', {}, h('td', {}, `${STATE_LOOK[st].glyph} ${t(`state.${st}`)} (${d.state})`), h('td', {}, d.reason === 'noData' ? t('line.noData') : d.reason), h('td', {}, ctx.i18n.num(d.occurrences, 0)), h('td', {}, h('span', { class: 'bar', style: `width:${(d.seconds / max) * 100}%` }), ` ${ctx.i18n.num(d.seconds / 60, 0)}`));
+            return h('tr', {}, h('td', {}, `${STATE_LOOK[st].glyph} ${t(`state.${st}`)}`), h('td', {}, d.reason === 'noData' ? t('line.noData') : isKnownReason(d.reason) ? t(`reason.${d.reason}`) : d.reason), h('td', {}, ctx.i18n.num(d.occurrences, 0)), h('td', {}, h('span', { class: 'bar', style: `width:${(d.seconds / max) * 100}%` }), ` ${ctx.i18n.num(d.seconds / 60, 0)}`));
           }),
         ),
       ),
