@@ -21,11 +21,18 @@ import { describeListenError } from '../shared/listen-errors.js';
  */
 export type MqttAuthenticator = (clientId: string, username: string | undefined, password: string | undefined) => Promise<{ subject: string } | undefined>;
 
+/** aedes' publish authorisation callback. */
+export type PublishDone = (error: Error | null) => void;
+
 export interface BrokerHooks {
   /** Resolves true to accept; false or a thrown error refuses with CONNACK 5 (not authorized). */
   authenticate(client: Client, username: string | undefined, password: Buffer | undefined): Promise<boolean>;
-  /** Resolves to accept (for QoS 1: once durable); a rejection closes the connection (MQTT 3.1.1 has no negative PUBACK). */
-  authorizePublish(client: Client, packet: PublishPacket): Promise<void>;
+  /**
+   * Calls `done(null)` to accept (for QoS 1: once durable; aedes then writes the PUBACK), or
+   * `done(error)` to close the connection (MQTT 3.1.1 has no negative PUBACK). A callback rather
+   * than a promise: this runs for every message.
+   */
+  authorizePublish(client: Client, packet: PublishPacket, done: PublishDone): void;
   /** The subscription to grant (possibly changed, e.g. QoS 2 → 1), or null to refuse (SUBACK 0x80). */
   authorizeSubscribe(client: Client, sub: Subscription): Subscription | null;
   /** Whether a broker-routed message may go to this client. */
@@ -34,6 +41,13 @@ export interface BrokerHooks {
   disconnected(client: Client): void;
   /** Every PUBACK a client sends (the hub matches its own packet identifiers). */
   puback(client: Client, packetId: number): void;
+  /**
+   * False when no subscriber can ever receive this accepted message (nobody subscribed to it, or
+   * `authorizeForward` refuses everyone who did), so the broker skips its routing work for it:
+   * subscription matching in two tries, offline-queue bookkeeping and a packet copy per message.
+   * Leaving it out routes every message.
+   */
+  mayHaveSubscribers?(client: Client, packet: PublishPacket): boolean;
 }
 
 export interface BrokerListenOptions {
@@ -88,16 +102,29 @@ export async function createEmbeddedBroker(options: BrokerOptions): Promise<Embe
     },
     authorizePublish: (client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void) => {
       if (!client) return done(null); // a will published after its client left: authorised when it was registered
-      hooks.authorizePublish(client, packet).then(
-        () => done(null),
-        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
-      );
+      hooks.authorizePublish(client, packet, done);
     },
     authorizeSubscribe: (client: Client, sub: Subscription, done: (error: Error | null, subscription?: Subscription | null) => void) => {
       done(null, hooks.authorizeSubscribe(client, sub));
     },
     authorizeForward: (client: Client, packet: AedesPublishPacket) => (hooks.authorizeForward(client, packet) ? packet : null),
   });
+  // aedes routes every accepted PUBLISH (after writing its PUBACK): retained store, offline queues
+  // of persistent sessions, then the subscription matcher. Device telemetry usually has no
+  // subscriber at all, so the front door may say so and the message ends here. Retained messages
+  // and the broker's own publishes (wills, $SYS) always take the full path.
+  const mayHaveSubscribers = hooks.mayHaveSubscribers?.bind(hooks);
+  if (mayHaveSubscribers) {
+    // The typings show the public publish(packet, done); aedes' own handlers call publish(packet, client, done).
+    type Publish = (packet: PublishPacket, client: Client | null | ((err?: Error | null) => void), done?: (err?: Error | null) => void) => void;
+    const internal = aedes as unknown as { publish: Publish };
+    const route = internal.publish.bind(aedes);
+    internal.publish = (packet, client, done) => {
+      if (client && typeof client !== 'function' && done && !packet.retain && !mayHaveSubscribers(client, packet)) return done(null);
+      route(packet, client, done);
+    };
+  }
+
   // aedes calls outgoingClearMessageId for every PUBACK; that is the one public seam where the
   // packet identifier of an acknowledgement is visible, so the hub learns of C2D completions here.
   const persistence = (aedes as unknown as { persistence: unknown }).persistence as { outgoingClearMessageId(client: Client, packet: { messageId: number }): Promise<unknown> };

@@ -9,10 +9,11 @@ import type { Client, PublishPacket, Subscription } from 'aedes';
 import type { EventBus } from '../../bus/index.js';
 import type { Logger } from '../../observability/index.js';
 import { HubErrors } from '../errors.js';
-import type { BrokerHooks, MqttAuthenticator } from '../broker.js';
+import type { BrokerHooks, MqttAuthenticator, PublishDone } from '../broker.js';
 import type { DeviceAuthenticator } from '../identity/authenticate.js';
 import { hostAliases } from '../identity/hosts.js';
 import type { Ingestor } from '../pipeline/ingest.js';
+import type { IncomingMessage } from '../pipeline/message.js';
 import type { HubMetrics } from '../metrics.js';
 import { connectionFacts, parseUsername } from './connect.js';
 import { matchGenericTopic, type GenericTopic } from './generic.js';
@@ -111,7 +112,7 @@ export function createFront(deps: FrontDeps): BrokerHooks {
       connectedAt: Date.now(),
       subscribed: { c2d: false, methods: false, desired: false, twin: false },
       outbound: new Outbound(client),
-      inflight: new Set(),
+      pending: 0,
     };
     sessions.set(client, session);
     if (modelId && r.device.modelId !== modelId) void deps.registry.setTwinLink(deviceId, r.device.twinId, modelId).catch(() => undefined);
@@ -124,67 +125,92 @@ export function createFront(deps: FrontDeps): BrokerHooks {
     return new Refusal(reason, message);
   };
 
-  async function ingestOrRefuse(s: DeviceSession, packet: PublishPacket, run: () => Promise<void>): Promise<void> {
-    const client = s.client;
-    const work = run();
-    s.inflight.add(work);
+  /**
+   * Hands a message to the pipeline; `done` (aedes' callback, which writes the PUBACK) runs once it
+   * is durable. A refusal first lets the connection's earlier messages finish: closing the connection
+   * at once would also lose the PUBACKs of messages still committing.
+   */
+  function ingestOrRefuse(s: DeviceSession, packet: PublishPacket, message: IncomingMessage, done: PublishDone): void {
+    s.pending++;
+    deps.ingestor.accept(message, (err) => {
+      s.pending--;
+      if (s.pending === 0 && s.drained) s.drained();
+      if (!err) return done(null);
+      void untilDrained(s).then(() =>
+        setImmediate(() => {
+          // Their PUBACKs were written in the callbacks that just ran.
+          const reason = HubErrors.is(err) ? err.code.slice(4) : 'error';
+          const refusal = refusePublish(s.client, reason, err.message, packet.topic);
+          // QoS 0 has no acknowledgement to withhold: drop (counted) and keep the connection. QoS 1:
+          // MQTT 3.1.1 has no negative PUBACK, so the connection is closed (what IoT Hub does).
+          done(packet.qos === 0 ? null : refusal);
+        }),
+      );
+    });
+  }
+
+  /** Resolves when none of the connection's messages is in the pipeline (aedes reads no more meanwhile). */
+  function untilDrained(s: DeviceSession): Promise<void> {
+    if (s.pending === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const previous = s.drained;
+      s.drained = () => {
+        s.drained = undefined;
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  function authorizePublish(client: Client, packet: PublishPacket, done: PublishDone): void {
     try {
-      await work;
+      route(client, packet, done);
     } catch (err) {
-      // Closing the connection at once would also lose the PUBACKs of earlier messages that are
-      // still committing; let those finish (and be acknowledged) first.
-      s.inflight.delete(work);
-      await Promise.allSettled([...s.inflight]);
-      await new Promise((r) => setImmediate(r)); // their PUBACKs are written in the callbacks that follow
-      const reason = HubErrors.is(err) ? err.code.slice(4) : 'error';
-      const refusal = refusePublish(client, reason, (err as Error).message, packet.topic);
-      // QoS 0 has no acknowledgement to withhold: drop (counted) and keep the connection. QoS 1:
-      // MQTT 3.1.1 has no negative PUBACK, so the connection is closed (what IoT Hub does).
-      if (packet.qos === 0) return;
-      throw refusal;
-    } finally {
-      s.inflight.delete(work);
+      done(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
-  async function authorizePublish(client: Client, packet: PublishPacket): Promise<void> {
+  function route(client: Client, packet: PublishPacket, done: PublishDone): void {
     const s = sessions.get(client);
     const topic = packet.topic;
-    if (!s) throw refusePublish(client, 'no_session', 'unauthenticated client', topic);
-    if (packet.qos === 2) throw refusePublish(client, 'qos_not_supported', 'IoT Hub does not support QoS 2', topic);
+    if (!s) return done(refusePublish(client, 'no_session', 'unauthenticated client', topic));
+    if (packet.qos === 2) return done(refusePublish(client, 'qos_not_supported', 'IoT Hub does not support QoS 2', topic));
     const payload = packet.payload as Buffer;
     if (s.kind === 'device') {
-      const t = parseTelemetryTopic(topic);
-      if (t) {
-        if (t.deviceId !== s.deviceId || t.moduleId) throw refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish to '${topic}'`, topic);
-        const bag = parsePropertyBag(t.bag);
-        return ingestOrRefuse(s, packet, () =>
-          deps.ingestor.ingest({ deviceId: s.deviceId, source: 'mqtt', topic, body: payload, system: bag.system, app: bag.app, arrivalMs: Date.now(), device: s.device }),
-        );
+      // A device publishes to the same telemetry topic over and over: its parse is kept per session.
+      let t = s.lastTelemetry?.topic === topic ? s.lastTelemetry : undefined;
+      if (!t) {
+        const parsed = parseTelemetryTopic(topic);
+        if (parsed) {
+          if (parsed.deviceId !== s.deviceId || parsed.moduleId) return done(refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish to '${topic}'`, topic));
+          const bag = parsePropertyBag(parsed.bag);
+          t = { topic, system: Object.freeze(bag.system), app: Object.freeze(bag.app) };
+          s.lastTelemetry = t;
+        }
       }
+      if (t) return ingestOrRefuse(s, packet, { deviceId: s.deviceId, source: 'mqtt', topic, body: payload, system: t.system, app: t.app, arrivalMs: Date.now(), device: s.device }, done);
       if (topic.startsWith('$iothub/')) {
-        if (!deps.protocol.handle(s, topic, payload)) throw refusePublish(client, 'topic_not_allowed', `unknown IoT Hub topic '${topic}'`, topic);
-        return;
+        if (!deps.protocol.handle(s, topic, payload)) return done(refusePublish(client, 'topic_not_allowed', `unknown IoT Hub topic '${topic}'`, topic));
+        return done(null);
       }
       const g = matchGenericTopic(deps.topics, topic);
       if (g) {
-        if (g.deviceId !== s.deviceId) throw refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish for device '${g.deviceId}'`, topic);
+        if (g.deviceId !== s.deviceId) return done(refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish for device '${g.deviceId}'`, topic));
         const ct = g.topic.config.contentType ?? 'application/json';
-        return ingestOrRefuse(s, packet, () =>
-          deps.ingestor.ingest({ deviceId: s.deviceId, source: 'mqtt', topic, body: payload, system: { 'content-type': ct }, app: {}, arrivalMs: Date.now(), device: s.device, assumeJson: ct === 'application/json' }),
-        );
+        return ingestOrRefuse(s, packet, { deviceId: s.deviceId, source: 'mqtt', topic, body: payload, system: { 'content-type': ct }, app: {}, arrivalMs: Date.now(), device: s.device, assumeJson: ct === 'application/json' }, done);
       }
-      throw refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish to '${topic}'`, topic);
+      return done(refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish to '${topic}'`, topic));
     }
     if (s.kind === 'dps') {
-      if (!topic.startsWith('$dps/registrations/') || !deps.dps) throw refusePublish(client, 'topic_not_allowed', `a provisioning client may not publish to '${topic}'`, topic);
+      if (!topic.startsWith('$dps/registrations/') || !deps.dps) return done(refusePublish(client, 'topic_not_allowed', `a provisioning client may not publish to '${topic}'`, topic));
       deps.dps.request(s, topic, payload);
-      return;
+      return done(null);
     }
     // Service clients: the plain-broker part of the namespace only.
     if (topic.startsWith('$') || topic.startsWith('devices/') || matchGenericTopic(deps.topics, topic)) {
-      throw refusePublish(client, 'topic_not_allowed', `service client '${s.subject}' may not publish to device topics`, topic);
+      return done(refusePublish(client, 'topic_not_allowed', `service client '${s.subject}' may not publish to device topics`, topic));
     }
+    done(null);
   }
 
   function authorizeSubscribe(client: Client, sub: Subscription): Subscription | null {
@@ -217,8 +243,19 @@ export function createFront(deps: FrontDeps): BrokerHooks {
     }
     if (s.kind === 'dps') return sub.topic === dpsTopics.responseFilter ? granted : refuse('a provisioning client may only subscribe to its responses');
     if (sub.topic.startsWith('$iothub') || sub.topic.startsWith('$dps') || /^(devices|\+)\/[^/]+\/messages\/devicebound/.test(sub.topic)) return refuse('IoT Hub device topics are private to each device');
+    serviceSubscriptions++;
+    serviceGrants.set(client, (serviceGrants.get(client) ?? 0) + 1);
     return granted;
   }
+
+  // Only service clients ever receive broker-routed messages (authorizeForward), and only outside
+  // `$…`; device traffic to devices goes through their Outbound. Grants are counted per service
+  // client and dropped when a clean session ends (UNSUBSCRIBE is not seen: it only overcounts, which
+  // costs the routing work, never a message). A persistent session's subscriptions outlive the
+  // connection (its offline queue), so they stay counted.
+  let serviceSubscriptions = 0;
+  const serviceGrants = new Map<Client, number>();
+  const mayHaveSubscribers = (_client: Client, packet: PublishPacket) => serviceSubscriptions > 0 && !packet.topic.startsWith('$');
 
   // Connection-state writes per device run one after another and record what is true when they run,
   // so a takeover (old disconnect and new connect racing) cannot leave a connected device 'Disconnected'.
@@ -250,8 +287,14 @@ export function createFront(deps: FrontDeps): BrokerHooks {
       void deps.bus.publish('device.connected', { deviceId: s.deviceId, protocol: 'mqtt', time: new Date().toISOString() }, { key: s.deviceId }).catch(() => undefined);
       if (s.subscribed.c2d) deps.c2d.pump(s);
     },
+    mayHaveSubscribers,
     disconnected(client) {
       const s = sessions.remove(client);
+      const grants = serviceGrants.get(client);
+      if (grants !== undefined) {
+        serviceGrants.delete(client);
+        if (client.clean) serviceSubscriptions -= grants;
+      }
       if (s?.kind !== 'device') return;
       const replaced = sessions.device(s.deviceId) !== undefined;
       const reason = replaced ? 'kicked' : 'client';

@@ -25,7 +25,11 @@ export interface DeviceSession {
   readonly subscribed: { c2d: boolean; methods: boolean; desired: boolean; twin: boolean };
   readonly outbound: Outbound;
   /** Messages of this connection still in the pipeline (a refusal waits for them, see front.ts). */
-  readonly inflight: Set<Promise<unknown>>;
+  pending: number;
+  /** Called when `pending` drops to 0, while a refusal waits for it. */
+  drained?: (() => void) | undefined;
+  /** The last telemetry topic and its parsed property bag (read-only: shared by its messages). */
+  lastTelemetry?: { readonly topic: string; readonly system: Readonly<Record<string, string>>; readonly app: Readonly<Record<string, string>> } | undefined;
 }
 
 export interface DpsSession {

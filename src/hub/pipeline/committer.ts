@@ -1,7 +1,7 @@
 /**
  * Group commit: the durable hand-off for every accepted message. Messages submitted while a commit
  * is running form the next batch; a batch is one `appendPoints` call (one transaction in either
- * store) followed by one `publishMany` on the bus. Each submitter's promise settles with its batch,
+ * store) followed by one `publishMany` on the bus. Each submitter's callback (or promise) settles with its batch,
  * and the QoS 1 PUBACK / HTTP 204 is sent only after that: a crash after the ack loses nothing.
  *
  * Back-pressure: at most `maxPending` messages wait for a commit. Beyond that, `submit` itself waits
@@ -40,15 +40,14 @@ export interface CommitterOptions {
   readonly onBatch?: (info: { messages: number; points: number; ms: number; ok: boolean }) => void;
 }
 
-interface Waiter {
-  readonly entry: CommitEntry;
-  resolve(): void;
-  reject(err: Error): void;
-}
+/** Settles one message: no argument once its batch is durable, else the refusal. */
+export type CommitCallback = (err?: Error) => void;
 
 export class GroupCommitter {
-  // Arrays taken whole by a batch (no shifting or slicing of long queues: those were O(n) per batch).
-  private queue: Waiter[] = [];
+  // Parallel arrays taken whole by a batch (no shifting or slicing of long queues: those were O(n)
+  // per batch; and no per-message waiter object or promise on the MQTT hot path).
+  private entries: CommitEntry[] = [];
+  private callbacks: CommitCallback[] = [];
   private running = 0;
   private scheduled = false;
   private closed = false;
@@ -72,29 +71,45 @@ export class GroupCommitter {
     return this.inFlight;
   }
 
-  async submit(entry: CommitEntry): Promise<void> {
-    if (this.closed) throw HubErrors.create('closed', 'the hub is shutting down', {});
-    if (this.inFlight >= this.maxPending) await this.waitForSpace();
-    this.inFlight++;
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ entry, resolve, reject });
-      this.schedule();
-    });
+  /** Resolves once the entry's batch is durable; rejects with hub.store_failed, hub.overloaded or hub.closed. */
+  submit(entry: CommitEntry): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.enqueue(entry, (err) => (err ? reject(err) : resolve())));
   }
 
-  private waitForSpace(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const i = this.spaceWaiters.indexOf(wake);
-        if (i >= 0) this.spaceWaiters.splice(i, 1);
-        reject(HubErrors.create('overloaded', `the store has not taken messages for ${this.maxWaitMs} ms`, { pending: this.inFlight }));
-      }, this.maxWaitMs);
-      const wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.spaceWaiters.push(wake);
-    });
+  /**
+   * The callback form of `submit`: `done` is called exactly once, never synchronously, with no
+   * argument once the entry's batch is durable, else with the error.
+   */
+  enqueue(entry: CommitEntry, done: CommitCallback): void {
+    if (this.closed) {
+      process.nextTick(done, HubErrors.create('closed', 'the hub is shutting down', {}));
+      return;
+    }
+    if (this.inFlight >= this.maxPending) {
+      this.waitForSpace((err) => (err ? done(err) : this.add(entry, done)));
+      return;
+    }
+    this.add(entry, done);
+  }
+
+  private add(entry: CommitEntry, done: CommitCallback): void {
+    this.inFlight++;
+    this.entries.push(entry);
+    this.callbacks.push(done);
+    this.schedule();
+  }
+
+  private waitForSpace(then: (err?: Error) => void): void {
+    const timer = setTimeout(() => {
+      const i = this.spaceWaiters.indexOf(wake);
+      if (i >= 0) this.spaceWaiters.splice(i, 1);
+      then(HubErrors.create('overloaded', `the store has not taken messages for ${this.maxWaitMs} ms`, { pending: this.inFlight }));
+    }, this.maxWaitMs);
+    const wake = () => {
+      clearTimeout(timer);
+      then();
+    };
+    this.spaceWaiters.push(wake);
   }
 
   private release(n: number): void {
@@ -106,36 +121,40 @@ export class GroupCommitter {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.running >= this.concurrency || this.queue.length === 0) return;
+    if (this.scheduled || this.running >= this.concurrency || this.entries.length === 0) return;
     this.scheduled = true;
     // setImmediate lets every packet already read in this I/O phase join the batch.
     setImmediate(() => {
       this.scheduled = false;
-      while (this.running < this.concurrency && this.queue.length > 0) {
-        let batch: Waiter[];
-        if (this.queue.length <= this.maxBatch) {
-          batch = this.queue;
-          this.queue = [];
+      while (this.running < this.concurrency && this.entries.length > 0) {
+        let entries: CommitEntry[];
+        let callbacks: CommitCallback[];
+        if (this.entries.length <= this.maxBatch) {
+          entries = this.entries;
+          callbacks = this.callbacks;
+          this.entries = [];
+          this.callbacks = [];
         } else {
-          batch = this.queue.splice(0, this.maxBatch);
+          entries = this.entries.splice(0, this.maxBatch);
+          callbacks = this.callbacks.splice(0, this.maxBatch);
         }
-        void this.commit(batch);
+        void this.commit(entries, callbacks);
       }
     });
   }
 
-  private async commit(batch: Waiter[]): Promise<void> {
+  private async commit(batch: CommitEntry[], callbacks: CommitCallback[]): Promise<void> {
     this.running++;
     const started = performance.now();
     const points: TimePoint[] = [];
     const events: PublishItem[] = [];
     const summaries: unknown[] = [];
     const stored: TelemetryReceived[] = [];
-    for (const w of batch) {
-      if (w.entry.telemetry !== undefined) stored.push(w.entry.telemetry);
-      for (const p of w.entry.points) points.push(p);
-      for (const e of w.entry.events) events.push(e);
-      if (w.entry.summary !== undefined) summaries.push(w.entry.summary);
+    for (const entry of batch) {
+      if (entry.telemetry !== undefined) stored.push(entry.telemetry);
+      for (const p of entry.points) points.push(p);
+      for (const e of entry.events) events.push(e);
+      if (entry.summary !== undefined) summaries.push(entry.summary);
     }
     const summary = summaries.length > 0 ? this.options.summarise?.(summaries) : undefined;
     if (summary) events.push(summary);
@@ -145,6 +164,7 @@ export class GroupCommitter {
     const previous = this.publishChain;
     let endTurn: () => void = () => undefined;
     this.publishChain = new Promise<void>((r) => (endTurn = r));
+    let failure: Error | undefined;
     try {
       const targets = this.options.targets;
       if (stored.length > 0 && !targets.writeTelemetry) throw new Error('no telemetry writer for the history port');
@@ -152,10 +172,8 @@ export class GroupCommitter {
       await previous;
       if (events.length > 0) await this.options.targets.publishMany(events);
       ok = true;
-      for (const w of batch) w.resolve();
     } catch (err) {
-      const e = HubErrors.create('store_failed', `durable hand-off failed: ${(err as Error).message}`, { messages: batch.length }, err);
-      for (const w of batch) w.reject(e);
+      failure = HubErrors.create('store_failed', `durable hand-off failed: ${(err as Error).message}`, { messages: batch.length }, err);
     } finally {
       endTurn();
       this.running--;
@@ -163,12 +181,20 @@ export class GroupCommitter {
       this.options.onBatch?.({ messages: batch.length, points: points.length, ms: performance.now() - started, ok });
       this.schedule();
     }
+    // Outside the try: a throwing callback must not turn a durable batch into a failed one.
+    for (const done of callbacks) {
+      try {
+        done(failure);
+      } catch {
+        // A callback's own failure is its caller's to report; the other messages still settle.
+      }
+    }
   }
 
   /** Stops taking messages and waits for the batches already taken. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.queue.length > 0 || this.running > 0) await new Promise((r) => setTimeout(r, 5));
+    while (this.entries.length > 0 || this.running > 0) await new Promise((r) => setTimeout(r, 5));
     await this.publishChain;
   }
 }

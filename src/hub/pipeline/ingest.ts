@@ -1,18 +1,19 @@
 /**
  * The message pipeline every source feeds: decode → rate limit → route → build the durable work
  * (points, bus events) → group commit → acknowledge → derived work (twin updates, webhooks).
- * `ingest` resolves when the message is durable; that is when sources acknowledge it.
+ * `ingest` resolves (and `accept` calls back) when the message is durable; that is when sources
+ * acknowledge it.
  */
 import type { PublishItem, TelemetryReceived } from '../../bus/index.js';
 import type { TimePoint } from '../../storage/index.js';
 import { STORAGE_LIMITS } from '../../storage/index.js';
 import { HubErrors } from '../errors.js';
-import type { GroupCommitter } from './committer.js';
+import type { CommitCallback, CommitEntry, GroupCommitter } from './committer.js';
 import type { RateLimiter } from './limits.js';
 import { decodeMessage, flattenScalars, type DecodedMessage, type IncomingMessage, type Scalar } from './message.js';
 import type { Router, Endpoint } from '../routing/router.js';
 import type { RouteContext } from '../routing/evaluate.js';
-import type { BindingSet } from '../twins/bindings.js';
+import type { Binding, BindingSet } from '../twins/bindings.js';
 import type { TwinSink } from '../twins/sink.js';
 import type { Webhook } from '../sinks/webhook.js';
 import type { HubMetrics } from '../metrics.js';
@@ -41,6 +42,17 @@ export function seriesName(deviceId: string, path: string): string {
 }
 
 const SERIES_MAX = STORAGE_LIMITS.idBytes;
+const MAX_SERIES_PER_DEVICE = 1000;
+const MAX_CACHED_DEVICES = 100_000;
+
+/**
+ * A template literal makes a rope (cons string); the store turns every series name into UTF-8,
+ * which flattens the rope each time. A cached name is flattened once (reading a character does it).
+ */
+function flat(s: string): string {
+  void s.charCodeAt(0);
+  return s;
+}
 
 /** The routing view of one message; the twin view is built only if a query reads it. */
 class MessageContext implements RouteContext {
@@ -59,8 +71,20 @@ class MessageContext implements RouteContext {
 
 const NO_EVENTS: readonly PublishItem[] = [];
 
+/** A message on its way through the commit: what the work after the commit needs. */
+interface Job {
+  readonly m: DecodedMessage;
+  readonly endpoints: ReadonlySet<Endpoint>;
+  readonly ctx: MessageContext;
+  readonly entry: CommitEntry;
+  readonly bindingTwin: string | undefined;
+  readonly binding: ReturnType<Binding['evaluate']> | undefined;
+}
+
 export class Ingestor {
   private readonly accepted = new Map<string, { inc(): void }>();
+  /** Series names by device and field path, built once (they are the same for every message of a device). */
+  private readonly series = new Map<string, Map<string, string | null>>();
 
   constructor(private readonly deps: IngestDeps) {}
 
@@ -70,21 +94,77 @@ export class Ingestor {
     c.inc();
   }
 
-  async ingest(incoming: IncomingMessage): Promise<void> {
+  /** Resolves when the message is durable; rejects with the refusal (the source counts and logs it). */
+  ingest(incoming: IncomingMessage): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.accept(incoming, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * The callback form of `ingest`, for the embedded broker's hot path (no promise per message).
+   * `done` is called exactly once and never synchronously: without an argument once the message is
+   * durable (acknowledge it then), or with the refusal (hub.malformed_message, hub.rate_limited,
+   * hub.store_failed, hub.overloaded, …).
+   */
+  accept(incoming: IncomingMessage, done: CommitCallback): void {
     const { deps } = this;
-    // Refusals are thrown; the source counts and logs them (it knows the connection and the QoS).
-    const m: DecodedMessage = decodeMessage(incoming);
+    let m: DecodedMessage;
+    try {
+      m = decodeMessage(incoming);
+    } catch (err) {
+      process.nextTick(done, err as Error);
+      return;
+    }
     const wait = deps.limiter.take(m.deviceId, m.arrivalMs);
     if (wait < 0) {
-      throw HubErrors.create('rate_limited', `device '${m.deviceId}' exceeds its rate limit`, { deviceId: m.deviceId });
+      process.nextTick(done, HubErrors.create('rate_limited', `device '${m.deviceId}' exceeds its rate limit`, { deviceId: m.deviceId }));
+      return;
     }
     if (wait > 0) {
       deps.metrics.throttled.inc();
-      await new Promise((r) => setTimeout(r, wait));
+      setTimeout(() => this.withDevice(m, done), wait);
+      return;
     }
+    this.withDevice(m, done);
+  }
 
+  private withDevice(m: DecodedMessage, done: CommitCallback): void {
+    const deps = this.deps;
+    if (m.device || !(deps.router.usesTwin || deps.bindings.size > 0)) return this.submit(m, m.device, done);
+    deps.findDevice(m.deviceId).then(
+      (device) => this.submit(m, device, done),
+      (err: unknown) => done(err as Error),
+    );
+  }
+
+  private submit(m: DecodedMessage, device: DeviceRecord | undefined, done: CommitCallback): void {
+    let job: Job | undefined;
+    try {
+      job = this.prepare(m, device);
+    } catch (err) {
+      process.nextTick(done, err as Error);
+      return;
+    }
+    if (!job) {
+      // IoT Hub drops messages that match no route when the fallback is off; nothing to make durable.
+      this.countAccepted(m.source);
+      process.nextTick(done);
+      return;
+    }
+    const j = job;
+    this.deps.committer.enqueue(j.entry, (err) => {
+      if (err) return done(err);
+      try {
+        this.committed(j);
+      } finally {
+        done(); // durable: acknowledged even if the derived work failed to start
+      }
+    });
+  }
+
+  /** Routing and the durable work of one message; undefined when no endpoint takes it. */
+  private prepare(m: DecodedMessage, device: DeviceRecord | undefined): Job | undefined {
+    const { deps } = this;
     const router = deps.router;
-    const device = m.device ?? (router.usesTwin || deps.bindings.size > 0 ? await deps.findDevice(m.deviceId) : undefined);
     // The full system property set is built only when a route, enrichment or webhook can read it.
     const system: Readonly<Record<string, string>> =
       router.usesSystem || deps.webhooks.size > 0
@@ -92,11 +172,7 @@ export class Ingestor {
         : m.system;
     const ctx = new MessageContext(m.json, m.app, system, device);
     const endpoints = router.route(ctx).endpoints;
-    if (endpoints.size === 0) {
-      // IoT Hub drops messages that match no route when the fallback is off; nothing to make durable.
-      this.countAccepted(m.source);
-      return;
-    }
+    if (endpoints.size === 0) return undefined;
 
     const leaves = m.json === undefined ? [] : flattenScalars(m.json);
     const points: TimePoint[] = [];
@@ -106,12 +182,18 @@ export class Ingestor {
     if (endpoints.has('store') && !stored) {
       const time = new Date(m.sourceMs);
       const arrival = m.sourceMs === m.arrivalMs ? time : new Date(m.arrivalMs);
+      const names = this.seriesOf(m.deviceId);
       for (let i = 0; i < leaves.length; i++) {
         const [path, v] = leaves[i]!;
         if (typeof v === 'string') continue;
-        const series = seriesName(m.deviceId, path);
-        // UTF-16 length × 3 bounds the UTF-8 size; count bytes only for names that might be too long.
-        if (series.length * 3 > SERIES_MAX && Buffer.byteLength(series) > SERIES_MAX) continue;
+        let series = names.get(path);
+        if (series === undefined) {
+          // UTF-16 length × 3 bounds the UTF-8 size; count bytes only for names that might be too long.
+          const name = seriesName(m.deviceId, path);
+          series = name.length * 3 > SERIES_MAX && Buffer.byteLength(name) > SERIES_MAX ? null : flat(name);
+          if (names.size < MAX_SERIES_PER_DEVICE) names.set(path, series);
+        }
+        if (series === null) continue;
         points.push({ series, time, arrival, value: typeof v === 'boolean' ? (v ? 1 : 0) : v });
       }
     }
@@ -121,7 +203,7 @@ export class Ingestor {
 
     // Computed before the commit (cheap, and it reads the message), applied after it.
     let bindingTwin: string | undefined;
-    let binding: ReturnType<NonNullable<ReturnType<BindingSet['for']>>['evaluate']> | undefined;
+    let binding: ReturnType<Binding['evaluate']> | undefined;
     if (deps.twins && endpoints.has('twins')) {
       const b = deps.bindings.for(m.deviceId, device?.modelId);
       if (b) {
@@ -129,9 +211,23 @@ export class Ingestor {
         binding = b.evaluate(ctx);
       }
     }
+    const entry: CommitEntry = stored ? (summary ? { points, events, telemetry: stored, summary } : { points, events, telemetry: stored }) : summary ? { points, events, summary } : { points, events };
+    return { m, endpoints, ctx, entry, bindingTwin, binding };
+  }
 
-    const entry = stored ? { points, events, telemetry: stored } : { points, events };
-    await deps.committer.submit(summary ? { ...entry, summary } : entry);
+  private seriesOf(deviceId: string): Map<string, string | null> {
+    let names = this.series.get(deviceId);
+    if (!names) {
+      if (this.series.size >= MAX_CACHED_DEVICES) this.series.clear();
+      this.series.set(deviceId, (names = new Map()));
+    }
+    return names;
+  }
+
+  /** The work derived from a durable message: counters, twin updates, webhooks. */
+  private committed({ m, endpoints, ctx, bindingTwin, binding }: Job): void {
+    const { deps } = this;
+    const router = deps.router;
     this.countAccepted(m.source);
     deps.touch(m.deviceId, m.arrivalMs);
 

@@ -94,18 +94,20 @@ export type Scalar = number | string | boolean;
 export function flattenScalars(json: unknown, maxDepth = 6, maxLeaves = 500): Array<[string, Scalar]> {
   const out: Array<[string, Scalar]> = [];
   if (!json || typeof json !== 'object' || Array.isArray(json)) return out;
-  const walk = (o: Record<string, unknown>, prefix: string, depth: number) => {
-    for (const k in o) {
-      if (out.length >= maxLeaves) return;
-      if (depth === 0 && k === 'timestamp') continue;
-      const v = o[k];
-      const path = prefix ? `${prefix}.${k}` : k;
-      if (typeof v === 'number') {
-        if (Number.isFinite(v)) out.push([path, v]);
-      } else if (typeof v === 'string' || typeof v === 'boolean') out.push([path, v]);
-      else if (v && typeof v === 'object' && !Array.isArray(v) && depth + 1 < maxDepth) walk(v as Record<string, unknown>, path, depth + 1);
-    }
-  };
-  walk(json as Record<string, unknown>, '', 0);
+  walkScalars(json as Record<string, unknown>, '', 0, maxDepth, maxLeaves, out);
   return out;
+}
+
+// Module-level (not a closure made per message): this runs for every message.
+function walkScalars(o: Record<string, unknown>, prefix: string, depth: number, maxDepth: number, maxLeaves: number, out: Array<[string, Scalar]>): void {
+  for (const k in o) {
+    if (out.length >= maxLeaves) return;
+    if (depth === 0 && k === 'timestamp') continue;
+    const v = o[k];
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'number') {
+      if (Number.isFinite(v)) out.push([path, v]);
+    } else if (typeof v === 'string' || typeof v === 'boolean') out.push([path, v]);
+    else if (v && typeof v === 'object' && !Array.isArray(v) && depth + 1 < maxDepth) walkScalars(v as Record<string, unknown>, path, depth + 1, maxDepth, maxLeaves, out);
+  }
 }

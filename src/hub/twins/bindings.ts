@@ -114,7 +114,9 @@ export function compileBinding(config: BindingConfig): Binding {
 
 export class BindingSet {
   private readonly bindings: Binding[];
-  private readonly cache = new Map<string, Binding | null>();
+  /** By model id ('' for none), then device id: no key string built per message. */
+  private readonly cache = new Map<string, Map<string, Binding | null>>();
+  private cached = 0;
 
   constructor(configs: readonly BindingConfig[]) {
     this.bindings = configs.map(compileBinding);
@@ -126,12 +128,18 @@ export class BindingSet {
 
   /** The binding for a device (memoised per device and model). */
   for(deviceId: string, modelId: string | undefined): Binding | undefined {
-    const key = `${deviceId}\u0000${modelId ?? ''}`;
-    let b = this.cache.get(key);
+    if (this.bindings.length === 0) return undefined;
+    let byDevice = this.cache.get(modelId ?? '');
+    if (!byDevice) this.cache.set(modelId ?? '', (byDevice = new Map()));
+    let b = byDevice.get(deviceId);
     if (b === undefined) {
       b = this.bindings.find((x) => x.appliesTo(deviceId, modelId)) ?? null;
-      if (this.cache.size > 200_000) this.cache.clear();
-      this.cache.set(key, b);
+      if (this.cached++ > 200_000) {
+        this.cache.clear();
+        this.cached = 0;
+        this.cache.set(modelId ?? '', (byDevice = new Map()));
+      }
+      byDevice.set(deviceId, b);
     }
     return b ?? undefined;
   }
