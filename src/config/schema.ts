@@ -5,6 +5,8 @@ import { z } from 'zod';
  * One table drives parsing, validation, `--help` and the docs so they cannot drift apart.
  */
 const port = z.coerce.number().int().min(0).max(65535);
+/** A listener that can be turned off: a port number (0 = any free port) or 'off'. */
+const optionalPort = z.union([z.literal('off'), port]);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((s) => ['true', '1', 'yes', 'on'].includes(s))]);
 
 export const SETTINGS = {
@@ -15,6 +17,19 @@ export const SETTINGS = {
   httpsPort: { flag: 'https-port', env: 'TWINWORKS_HTTPS_PORT', schema: port, default: 8443, help: 'HTTPS port', allowed: 'an integer from 0 to 65535' },
   mqttPort: { flag: 'mqtt-port', env: 'TWINWORKS_MQTT_PORT', schema: port, default: 1883, help: 'MQTT port', allowed: 'an integer from 0 to 65535' },
   mqttsPort: { flag: 'mqtts-port', env: 'TWINWORKS_MQTTS_PORT', schema: port, default: 8883, help: 'MQTT over TLS port', allowed: 'an integer from 0 to 65535' },
+  mqttWsPort: { flag: 'mqtt-ws-port', env: 'TWINWORKS_MQTT_WS_PORT', schema: optionalPort, default: 8083, help: "MQTT over WebSocket port ('off' to disable)", allowed: "an integer from 0 to 65535 or 'off'" },
+  mqttWssPort: { flag: 'mqtt-wss-port', env: 'TWINWORKS_MQTT_WSS_PORT', schema: optionalPort, default: 8084, help: "MQTT over secure WebSocket port ('off' to disable)", allowed: "an integer from 0 to 65535 or 'off'" },
+  mqttUrl: {
+    flag: 'mqtt-url',
+    env: 'TWINWORKS_MQTT_URL',
+    schema: z.string().regex(/^(mqtts?|wss?):\/\/.+/).optional(),
+    default: undefined,
+    help: 'also consume device traffic from an external broker (Mosquitto, EMQX) with shared subscriptions',
+    allowed: 'mqtt://, mqtts://, ws:// or wss:// URL',
+  },
+  hubConfig: { flag: 'hub-config', env: 'TWINWORKS_HUB_CONFIG', schema: z.string().min(1).optional(), default: undefined, help: 'device hub file (YAML/JSON): routes, bindings, generic topics, limits (docs/hub.md)', allowed: 'a file path' },
+  shifts: { flag: 'shifts', env: 'TWINWORKS_SHIFTS', schema: z.string().min(1).optional(), default: undefined, help: "shift calendar file (YAML/JSON) for OEE; default the demo plant's calendar", allowed: 'a file path' },
+  historyWarmDays: { flag: 'history-warm-days', env: 'TWINWORKS_HISTORY_WARM_DAYS', schema: z.coerce.number().int().min(1).max(3650), default: 30, help: 'days of history kept in the store before moving to Parquet files', allowed: 'an integer from 1 to 3650' },
   tlsCert: { flag: 'tls-cert', env: 'TWINWORKS_TLS_CERT', schema: z.string().min(1).optional(), default: undefined, help: 'PEM certificate (default: self-signed, generated into the data dir)', allowed: 'a file path' },
   tlsKey: { flag: 'tls-key', env: 'TWINWORKS_TLS_KEY', schema: z.string().min(1).optional(), default: undefined, help: 'PEM private key for --tls-cert', allowed: 'a file path' },
   database: {

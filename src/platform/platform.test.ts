@@ -10,7 +10,7 @@ import { startPlatform, type RunningPlatform } from './index.js';
 import { call } from './testing/http.js';
 
 const data = mkdtempSync(join(tmpdir(), 'tw-platform-'));
-const ephemeral = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--no-simulator', '--data', data];
+const ephemeral = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--no-simulator', '--data', data];
 const env = { TWINWORKS_ADMIN_PASSWORD: 'admin-password' };
 let platform: RunningPlatform;
 
@@ -53,7 +53,9 @@ test('MQTT refuses anonymous and wrong credentials, accepts platform credentials
   const metrics = await call(`http://127.0.0.1:${platform.ports.http}/metrics`, {
     headers: { authorization: `Bearer ${(await platform.auth.login('admin', 'admin-password')).access_token}` },
   });
-  assert.match(metrics.body, /twinworks_mqtt_rejected_total\{[^}]*reason="not_authorized"[^}]*\} 2/);
+  // Both refused connections are counted by the device hub with their reason.
+  const refused = [...metrics.body.matchAll(/^twinworks_hub_refused_total\{([^}]*)\} (\d+)/gm)].filter((m) => m[1]!.includes('kind="connect"'));
+  assert.equal(refused.reduce((n, m) => n + Number(m[2]), 0), 2, metrics.body.split('\n').filter((l) => l.includes('refused')).join('\n'));
 });
 
 test('a port in use stops the start with a message naming the flag', async () => {

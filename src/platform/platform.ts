@@ -5,13 +5,14 @@ import { createLogger, createMetrics, type Logger, type Metrics } from '../obser
 import { createApiServer, type ApiServer } from '../api/index.js';
 import { createAuthService, type AuthService } from '../auth/index.js';
 import { ensureTlsMaterial } from '../tls/index.js';
-import { createEmbeddedBroker, type EmbeddedBroker } from '../hub/index.js';
+import type { DeviceHub } from '../hub/index.js';
 import type { StorageAdapter } from '../storage/index.js';
 import type { EventBus } from '../bus/index.js';
 import type { TwinGraph } from '../twins/index.js';
 import { chooseBus, chooseStorage } from './adapters.js';
 import { EmbeddedSimulator, localAddressFor } from './simulator.js';
-import { platformCredentialHooks } from './broker-hooks.js';
+import { createPlatformHub } from './hub.js';
+import { startHistory, type HistoryParts } from './history.js';
 import { createWebModule, defaultWebRoot, DEFAULT_API_PREFIXES } from '../web/index.js';
 import { startTwins } from './twins.js';
 
@@ -20,6 +21,8 @@ export interface PlatformPorts {
   readonly https?: number;
   readonly mqtt: number;
   readonly mqtts?: number;
+  readonly mqttWs?: number;
+  readonly mqttWss?: number;
 }
 
 export interface RunningPlatform {
@@ -31,6 +34,8 @@ export interface RunningPlatform {
   readonly bus: EventBus;
   readonly auth: AuthService;
   readonly twins: TwinGraph;
+  readonly hub: DeviceHub;
+  readonly history: HistoryParts;
   /** PEM of the serving certificate, for clients that pin it. */
   readonly certificate: string;
   stop(): Promise<void>;
@@ -99,6 +104,14 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     const tls = await ensureTlsMaterial({ dataDir: config.data, certFile: config.tlsCert, keyFile: config.tlsKey, hosts: [publicHost] });
     if (tls.generated) logger.info({ certFile: tls.certFile, fingerprint256: tls.fingerprint256 }, 'generated a self-signed TLS certificate');
 
+    const history = await startHistory({ config, store, bus, graph: twins.graph, logger });
+    stack.push({ name: 'history', stop: () => history.stop() });
+
+    const simulator = config.simulator ? new EmbeddedSimulator() : undefined;
+    const hub = await createPlatformHub({ config, store, bus, logger, metrics, tls, hostName: publicHost, graph: twins.graph, auth, history: history.telemetryStore });
+    stack.push({ name: 'hub', stop: () => hub.close() });
+
+    const web = createWebModule({ root: env['TWINWORKS_WEB_ROOT'] ?? defaultWebRoot(), apiPrefixes: [...DEFAULT_API_PREFIXES, '/devices', '/twins'] });
     const api: ApiServer = await createApiServer(
       {
         logger,
@@ -114,39 +127,25 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
           },
         ],
       },
-      { tls, version: PLATFORM_VERSION, modules: [...twins.modules, createWebModule({ root: env['TWINWORKS_WEB_ROOT'] ?? defaultWebRoot(), apiPrefixes: [...DEFAULT_API_PREFIXES, '/devices', '/twins'] })] },
+      { tls, version: PLATFORM_VERSION, modules: [...twins.modules, ...hub.apiModules, ...history.modules, web] },
     );
     stack.push({ name: 'api', stop: () => api.close() });
     const httpPorts = await api.listen({ host: config.host, httpPort: config.httpPort, httpsPort: config.httpsPort });
 
-    const simulator = config.simulator ? new EmbeddedSimulator() : undefined;
-    const broker: EmbeddedBroker = await createEmbeddedBroker({
-      logger,
-      metrics,
-      tls,
-      hooks: platformCredentialHooks(async (username, password) => {
-        // Until the device hub is wired in, MQTT clients sign in as platform users or with an API key.
-        if (simulator?.accepts(username, password)) return true;
-        try {
-          if (username) return (await auth.users.verify(username, password), true);
-        } catch {
-          // fall through: the password may be an API key
-        }
-        return auth.chain.fromCredential(password).then(
-          () => true,
-          () => false,
-        );
-      }, metrics),
+    const mqttPorts = await hub.listen({
+      host: config.host,
+      port: config.mqttPort,
+      tlsPort: config.mqttsPort,
+      ...(config.mqttWsPort !== 'off' ? { wsPort: config.mqttWsPort } : {}),
+      ...(config.mqttWssPort !== 'off' ? { wssPort: config.mqttWssPort } : {}),
     });
-    stack.push({ name: 'mqtt', stop: () => broker.close() });
-    const mqttPorts = await broker.listen({ host: config.host, port: config.mqttPort, tlsPort: config.mqttsPort });
 
     if (simulator) {
-      simulator.start({ mqttHost: localAddressFor(config.host), mqttPort: mqttPorts.port!, logger });
+      await simulator.start({ hub, mqttHost: localAddressFor(config.host), mqttPort: mqttPorts.port!, logger });
       stack.push({ name: 'simulator', stop: () => simulator.stop() });
     }
 
-    const ports: PlatformPorts = { http: httpPorts.httpPort, https: httpPorts.httpsPort, mqtt: mqttPorts.port!, mqtts: mqttPorts.tlsPort };
+    const ports: PlatformPorts = { http: httpPorts.httpPort, https: httpPorts.httpsPort, mqtt: mqttPorts.port!, mqtts: mqttPorts.tlsPort, mqttWs: mqttPorts.wsPort, mqttWss: mqttPorts.wssPort };
     await bus.publish('platform.started', { version: PLATFORM_VERSION, nodeId: `${hostname()}:${process.pid}`, storage: store.kind, bus: bus.kind, time: new Date().toISOString() });
     logger.info({ ports, store: store.kind, bus: bus.kind, data: config.data }, 'platform ready');
 
@@ -160,6 +159,8 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
       bus,
       auth,
       twins: twins.graph,
+      hub,
+      history,
       certificate: tls.cert,
       async stop() {
         if (stopped) return;

@@ -1,30 +1,35 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { runSimulator, type SimulatorHandle } from '../sim/index.js';
+import type { DeviceHub } from '../hub/index.js';
 import type { Logger } from '../observability/index.js';
 
+/** The enrollment group the embedded simulator provisions its machines through. */
+export const SIMULATOR_GROUP = 'twinworks-demo-simulator';
+
+/** DTDL models the simulated machines announce (IoT Plug and Play), the demo plant's (models/). */
+const MODEL_IDS = {
+  cnc: 'dtmi:twinworks:plant:Cnc;1',
+  robot: 'dtmi:twinworks:plant:Robot;1',
+  conveyor: 'dtmi:twinworks:plant:Conveyor;1',
+  quality: 'dtmi:twinworks:plant:QualityStation;1',
+} as const;
+
 /**
- * The demo plant that `npm start` runs. The simulator talks to the platform only over MQTT, like
- * real machines. Until the device hub's provisioning is wired in, it publishes on the generic
- * topics (`factory/{line}/{machine}/telemetry`) with a per-process credential that only this
- * process knows.
+ * The demo plant that `npm start` runs. The simulator talks to the platform only the way real
+ * machines do: each machine provisions itself through the Device Provisioning protocol (a
+ * symmetric-key enrollment group; its device key derived from the group key) and then speaks the
+ * IoT Hub MQTT protocol. The group key is new at every start and known only to this process; the
+ * devices' twins are the demo plant's twins of the same id.
  */
 export class EmbeddedSimulator {
-  readonly username = 'twinworks-simulator';
-  private readonly secret = randomBytes(24).toString('base64url');
   private handle: SimulatorHandle | undefined;
 
-  /** True when the MQTT credentials are this process's simulator credentials. */
-  accepts(username: string | undefined, password: string | undefined): boolean {
-    if (username !== this.username || password === undefined) return false;
-    const a = Buffer.from(password);
-    const b = Buffer.from(this.secret);
-    return a.length === b.length && timingSafeEqual(a, b);
-  }
-
-  start(options: { mqttHost: string; mqttPort: number; logger: Logger }): void {
+  async start(options: { hub: DeviceHub; mqttHost: string; mqttPort: number; logger: Logger }): Promise<void> {
     const log = options.logger.child({ context: 'sim' });
+    const groupKey = randomBytes(32).toString('base64');
+    await options.hub.parts.enrollments.putGroup(SIMULATOR_GROUP, { attestation: { type: 'symmetricKey', symmetricKey: { primaryKey: groupKey } } });
     this.handle = runSimulator({
-      mqtt: { url: `mqtt://${options.mqttHost}:${options.mqttPort}`, protocol: 'generic', username: this.username, password: this.secret },
+      mqtt: { url: `mqtt://${options.mqttHost}:${options.mqttPort}`, protocol: 'iothub', dps: { idScope: options.hub.config.idScope, groupKey }, modelIds: MODEL_IDS },
       rate: 1,
       speed: 1,
       log: (line) => log.info(line),

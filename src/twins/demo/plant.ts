@@ -40,10 +40,10 @@ interface MachineSpec {
 }
 
 const CELL: readonly MachineSpec[] = [
-  { code: 'CNC', model: 'Cnc', body: { idealCycleTime: 42, program: 'O1000', toolCount: 24, manufacturer: 'DMG Mori', spindle: { $metadata: {}, maxRpm: 12000, toolNumber: 1 } } },
-  { code: 'ROBOT', model: 'Robot', body: { idealCycleTime: 12, axes: 6, payloadKg: 20, manufacturer: 'KUKA', gripper: { $metadata: {}, kind: 'pneumatic', maxPayloadKg: 8 } } },
-  { code: 'CONVEYOR', model: 'Conveyor', body: { idealCycleTime: 8, lengthM: 6.5, manufacturer: 'Interroll' } },
-  { code: 'QC', model: 'QualityStation', body: { idealCycleTime: 15, inspectionMethod: 'vision', rejectThreshold: 0.02, manufacturer: 'Zeiss' } },
+  { code: 'CNC', model: 'Cnc', body: { idealCycleTime: 40, program: 'O1000', toolCount: 24, manufacturer: 'DMG Mori', spindle: { $metadata: {}, maxRpm: 12000, toolNumber: 1 } } },
+  { code: 'ROBOT', model: 'Robot', body: { idealCycleTime: 30, axes: 6, payloadKg: 20, manufacturer: 'KUKA', gripper: { $metadata: {}, kind: 'pneumatic', maxPayloadKg: 8 } } },
+  { code: 'CONVEYOR', model: 'Conveyor', body: { idealCycleTime: 10, lengthM: 6.5, manufacturer: 'Interroll' } },
+  { code: 'QC', model: 'QualityStation', body: { idealCycleTime: 20, inspectionMethod: 'vision', rejectThreshold: 0.02, manufacturer: 'Zeiss' } },
 ];
 /** Parts a feeds link holds between stations (the simulator's default line buffers). */
 const BUFFERS = [6, 4, 8];
