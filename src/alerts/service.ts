@@ -36,7 +36,16 @@ export interface AlertServiceOptions {
   readonly onError?: (err: unknown, where: string) => void;
   /** Replaces the storage-backed alert store (tests). */
   readonly alertStore?: AlertStore;
+  /**
+   * Which telemetry events to read; default both. The hub publishes one `telemetry.batch` per group
+   * commit (the platform's default route) and `telemetry.received` only for routes that ask; a
+   * message seen through both is evaluated once.
+   */
+  readonly telemetryEvents?: ReadonlyArray<'telemetry.batch' | 'telemetry.received'>;
 }
+
+/** Bound on the duplicate filter's memory (one entry per subject and signal). */
+const MAX_TRACKED_SIGNALS = 1_000_000;
 
 export class AlertService {
   readonly engine = new RuleEngine();
@@ -49,6 +58,7 @@ export class AlertService {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly clock: () => number;
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly lastSample = new Map<string, { t: number; value: number }>();
 
   constructor(private readonly o: AlertServiceOptions) {
     this.clock = o.clock ?? Date.now;
@@ -69,7 +79,9 @@ export class AlertService {
     for (const rule of await this.ruleStore.list()) await this.activate(rule);
     if (this.o.bus) {
       const common = { concurrency: 64, ackWaitMs: 60_000 };
-      this.subs.push(await this.o.bus.subscribe('telemetry.received', (e) => this.telemetry(e.payload), { ...common, durable: 'alerts-telemetry' }));
+      const events = this.o.telemetryEvents ?? ['telemetry.batch', 'telemetry.received'];
+      if (events.includes('telemetry.batch')) this.subs.push(await this.o.bus.subscribe('telemetry.batch', (e) => this.telemetryBatch(e.payload.messages), { ...common, durable: 'alerts-telemetry-batch' }));
+      if (events.includes('telemetry.received')) this.subs.push(await this.o.bus.subscribe('telemetry.received', (e) => this.telemetry(e.payload), { ...common, durable: 'alerts-telemetry' }));
       this.subs.push(await this.o.bus.subscribe('twin.updated', (e) => this.twinUpdated(e.payload), { ...common, durable: 'alerts-twins' }));
     }
     const tickMs = this.o.tickMs ?? 1000;
@@ -98,9 +110,31 @@ export class AlertService {
   }
 
   telemetry(p: TelemetryReceived): Promise<void> {
+    return this.serial(() => this.samplesOf(p));
+  }
+
+  /** The hub's group commit: every message in arrival order, one engine step. */
+  telemetryBatch(messages: readonly TelemetryReceived[]): Promise<void> {
+    return this.serial(() => messages.flatMap((m) => this.samplesOf(m)));
+  }
+
+  private samplesOf(p: TelemetryReceived): Transition[] {
     const subject = p.twinId ?? `${DEVICE_SUBJECT_PREFIX}${p.deviceId}`;
     const t = Date.parse(p.arrivalTime);
-    return this.serial(() => Object.entries(p.values).flatMap(([signal, v]) => (typeof v === 'number' || typeof v === 'boolean' ? this.engine.sample(subject, signal, t, Number(v)) : [])));
+    if (Number.isNaN(t)) return [];
+    return Object.entries(p.values).flatMap(([signal, v]) => {
+      if (typeof v !== 'number' && typeof v !== 'boolean') return [];
+      const value = Number(v);
+      // A message seen through both telemetry.batch and telemetry.received comes again with its arrival
+      // time, which is then not after the last one seen for this signal (arrival times are the
+      // platform's and only move forward); a different value at the same instant is a new reading.
+      const key = `${subject}\u0000${signal}`;
+      const last = this.lastSample.get(key);
+      if (last !== undefined && (t < last.t || (t === last.t && value === last.value))) return [];
+      if (last === undefined && this.lastSample.size >= MAX_TRACKED_SIGNALS) this.lastSample.clear();
+      this.lastSample.set(key, { t, value });
+      return this.engine.sample(subject, signal, t, value);
+    });
   }
 
   twinUpdated(u: TwinUpdated): Promise<void> {
