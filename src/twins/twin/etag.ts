@@ -9,32 +9,42 @@ import { randomBytes } from 'node:crypto';
 
 const NONCE_HEX = 12;
 const VERSION_HEX = 20;
-const TAG = /^W\/"([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})"$/;
+const TAG = /^W\/"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"$/;
+/** `W/"` + nonce as 8-4 hex + `-`: the part of a tag that stays the same from version to version. */
+const PREFIX_LENGTH = 17;
 
 export function newNonce(): string {
   return randomBytes(NONCE_HEX / 2).toString('hex');
 }
 
 export function makeEtag(nonce: string, version: number): string {
-  const hex = nonce + version.toString(16).padStart(VERSION_HEX, '0');
-  return `W/"${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}"`;
+  return `W/"${nonce.slice(0, 8)}-${nonce.slice(8, 12)}-${versionPart(version)}"`;
+}
+
+/** The version as the tag's last 20 hex digits, grouped 4-4-12. */
+function versionPart(version: number): string {
+  const hex = version.toString(16).padStart(VERSION_HEX, '0');
+  return `${hex.slice(0, 4)}-${hex.slice(4, 8)}-${hex.slice(8)}`;
 }
 
 /** Nonce and storage version of a tag made by makeEtag; undefined for anything else. */
 export function parseEtag(etag: string): { nonce: string; version: number } | undefined {
-  const m = TAG.exec(etag);
-  if (!m) return undefined;
-  const hex = m.slice(1).join('');
-  const version = parseInt(hex.slice(NONCE_HEX), 16);
-  return Number.isSafeInteger(version) ? { nonce: hex.slice(0, NONCE_HEX), version } : undefined;
+  const version = versionOf(etag);
+  return version === undefined ? undefined : { nonce: etag.slice(3, 11) + etag.slice(12, 16), version };
 }
 
-/** The tag of the next version of the same document. */
+function versionOf(etag: string): number | undefined {
+  if (!TAG.test(etag)) return undefined;
+  const version = parseInt(etag.slice(17, 21) + etag.slice(22, 26) + etag.slice(27, 39), 16);
+  return Number.isSafeInteger(version) ? version : undefined;
+}
+
+/** The tag of the next version of the same document (called on every write, so no intermediate objects). */
 export function nextEtag(etag: string): { etag: string; previousVersion: number } {
-  const parsed = parseEtag(etag);
+  const version = versionOf(etag);
   // A tag we did not make (imported data): start a new lineage; the store's version check still guards.
-  if (!parsed) return { etag: makeEtag(newNonce(), 1), previousVersion: 0 };
-  return { etag: makeEtag(parsed.nonce, parsed.version + 1), previousVersion: parsed.version };
+  if (version === undefined) return { etag: makeEtag(newNonce(), 1), previousVersion: 0 };
+  return { etag: `${etag.slice(0, PREFIX_LENGTH)}${versionPart(version + 1)}"`, previousVersion: version };
 }
 
 /**
