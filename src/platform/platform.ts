@@ -13,6 +13,7 @@ import { chooseBus, chooseStorage } from './adapters.js';
 import { EmbeddedSimulator, localAddressFor } from './simulator.js';
 import { createPlatformHub } from './hub.js';
 import { startHistory, type HistoryParts } from './history.js';
+import { commandsModule } from './commands.js';
 import { createWebModule, defaultWebRoot, DEFAULT_API_PREFIXES } from '../web/index.js';
 import { startTwins } from './twins.js';
 
@@ -127,7 +128,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
           },
         ],
       },
-      { tls, version: PLATFORM_VERSION, modules: [...twins.modules, ...hub.apiModules, ...history.modules, web] },
+      { tls, version: PLATFORM_VERSION, modules: [...twins.modules, ...hub.apiModules, ...history.modules, commandsModule(twins.graph, hub), web] },
     );
     stack.push({ name: 'api', stop: () => api.close() });
     const httpPorts = await api.listen({ host: config.host, httpPort: config.httpPort, httpsPort: config.httpsPort });
