@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { PERMISSIONS as SERVER } from '../../auth/index.js';
 import { can, PERMISSIONS, viewsFor } from '../../../web/src/auth/permissions.js';
 import { toTwinChange } from '../../../web/src/lib/twin-events.js';
-import { normaliseAlerts, normaliseOee, normalisePoints, normaliseRecommendations, normaliseRisk } from '../../../web/src/lib/normalise.js';
+import { normaliseAlerts, normaliseOee, normalisePoints, normaliseRecommendations, normaliseRisk, riskFromTwin } from '../../../web/src/lib/normalise.js';
 import { commandPayload, commandsOf, methodOutcome } from '../../../web/src/lib/commands.js';
 import { mergeDowntime } from '../../../web/src/lib/downtime.js';
 import { graphOfRows } from '../../../web/src/lib/graph-view.js';
@@ -73,6 +73,14 @@ test('predictive maintenance rows: nulls are "not predicted" and left out; recom
   ]);
   const recs = normaliseRecommendations({ value: [{ twinId: 'M1', mode: 'toolWear', severity: 'warning', text: 'Change the tool', explanationText: ['tool life 90 %'], dueBy: '2026-01-02T00:00:00Z', confidence: 0.8 }, { twinId: 'M2', text: 'x', severity: 'warning' }] });
   assert.deepEqual(recs, [{ twinId: 'M1', mode: 'toolWear', severity: 'warning', text: 'Change the tool', explanation: ['tool life 90 %'], dueBy: Date.parse('2026-01-02T00:00:00Z'), confidence: 0.8 }]);
+});
+
+test('a prediction written on the twin reads as a risk row (healthIndex 0..100 becomes 0..1)', () => {
+  assert.deepEqual(riskFromTwin({ $dtId: 'M1', state: 'running', healthIndex: 64, failureProbability7d: 0.12, rulHours: 300, predictedFailureMode: 'toolWear', maintenanceRecommendation: 'Change the tool', predictionExplanation: 'cycle time rising' }), {
+    twinId: 'M1', health: 0.64, failureProbability: 0.12, rulHours: 300, mode: 'toolWear', recommendation: 'Change the tool', explanation: ['cycle time rising'],
+  });
+  assert.equal(riskFromTwin({ $dtId: 'M2', state: 'idle' }), undefined, 'no prediction, no row');
+  assert.equal(riskFromTwin(undefined), undefined);
 });
 
 test('commands come from the model and its ancestors (DTDL extends), most specific first, each once', () => {

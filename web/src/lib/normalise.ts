@@ -270,3 +270,26 @@ export function normaliseRecommendations(body: unknown): Recommendation[] {
     return [{ twinId, mode: str(r['mode']) ?? '', severity, text, explanation: Array.isArray(r['explanationText']) ? (r['explanationText'] as unknown[]).filter((e): e is string => typeof e === 'string') : [], dueBy, ...(confidence !== undefined ? { confidence } : {}) }];
   });
 }
+
+/**
+ * The prediction the scorer writes onto the machine's twin (models/Machine.json: healthIndex 0..100,
+ * failureProbability7d, rulHours, predictedFailureMode, maintenanceRecommendation, predictionExplanation),
+ * live through the twin-change stream; undefined when the twin carries none.
+ */
+export function riskFromTwin(twin: Readonly<Record<string, unknown>> | undefined): Risk | undefined {
+  if (!twin || typeof twin['$dtId'] !== 'string') return undefined;
+  const out: Record<string, unknown> = { twinId: twin['$dtId'] };
+  const health = num(twin['healthIndex']);
+  if (health !== undefined) out['health'] = health / 100;
+  const p = num(twin['failureProbability7d']);
+  if (p !== undefined) out['failureProbability'] = p;
+  const rul = num(twin['rulHours']);
+  if (rul !== undefined) out['rulHours'] = rul;
+  const mode = str(twin['predictedFailureMode']);
+  if (mode) out['mode'] = mode;
+  const rec = str(twin['maintenanceRecommendation']);
+  if (rec) out['recommendation'] = rec;
+  const why = str(twin['predictionExplanation']);
+  if (why) out['explanation'] = [why];
+  return Object.keys(out).length > 1 ? (out as unknown as Risk) : undefined;
+}

@@ -5,7 +5,9 @@
 import type { AppContext } from '../../app/context.js';
 import { fill, h, placeholder } from '../../app/dom.js';
 import { can } from '../../auth/permissions.js';
-import { readAlerts, readOee, readRisk, readSeries, type Outcome } from '../../api/data.js';
+import { readAlerts, readOee, readRisk, readSeries, type Outcome, type Risk } from '../../api/data.js';
+import { riskFromTwin } from '../../lib/normalise.js';
+import { isKnownReason } from '../../lib/reasons.js';
 import { drawCommands } from './commands.js';
 import { cssColor, normaliseState, SEVERITY_LOOK, STATE_LOOK } from '../../lib/state.js';
 import { sparkline } from '../../charts/charts.js';
@@ -57,13 +59,15 @@ export function machinePanel(ctx: AppContext, twinId: string, onClose: () => voi
     if (!twin) return fill(stateBox, placeholder('error', t('panel.gone')));
     const state = normaliseState(twin['state']);
     const look = STATE_LOOK[state];
-    fill(stateBox, h('span', { class: 'swatch', style: `background:${cssColor(look.color)}`, 'aria-hidden': 'true' }, look.glyph), ' ', t(`state.${state}`));
+    const reason = typeof twin['stateReason'] === 'string' && twin['stateReason'] !== '' ? twin['stateReason'] : undefined;
+    fill(stateBox, h('span', { class: 'swatch', style: `background:${cssColor(look.color)}`, 'aria-hidden': 'true' }, look.glyph), ' ', t(`state.${state}`), reason ? ` · ${isKnownReason(reason) ? t(`reason.${reason}`) : reason}` : '');
     const model = twin.$metadata?.$model ?? '';
     const rows: Array<[string, string]> = [[t('panel.model'), ctx.twins.models.get(model)?.displayName ?? model]];
     if (typeof twin['speed'] === 'number') rows.push([t('panel.speed'), ctx.i18n.pct(twin['speed'], 0)]);
     if (typeof twin['idealCycleTime'] === 'number') rows.push([t('panel.idealCycle'), ctx.i18n.unit(twin['idealCycleTime'], 's')]);
     if (typeof twin['oee'] === 'number') rows.push([t('panel.oeeLive'), ctx.i18n.pct(twin['oee'])]);
     fill(props, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+    drawHealth();
   };
 
   const show = <T>(box: HTMLElement, r: Outcome<T>, draw: (v: T) => Node | Node[]) => {
@@ -121,19 +125,28 @@ export function machinePanel(ctx: AppContext, twinId: string, onClose: () => voi
         : placeholder('empty', t('panel.noAlerts')),
     ),
   );
-  void readRisk(ctx.api, ctx.i18n.lang).then((r) =>
-    show(health, r, (list) => {
-      const mine = list.find((x) => x.twinId === twinId);
-      if (!mine) return placeholder('empty', t('common.noDataYet'));
-      const rows: Node[] = [];
-      if (mine.health !== undefined) rows.push(h('dt', {}, t('risk.health')), h('dd', {}, ctx.i18n.pct(mine.health, 0)));
-      if (mine.failureProbability !== undefined) rows.push(h('dt', {}, t('risk.failure')), h('dd', {}, ctx.i18n.pct(mine.failureProbability, 0)));
-      if (mine.rulHours !== undefined) rows.push(h('dt', {}, t('risk.rul')), h('dd', {}, `${mine.rulCensored ? '≥ ' : ''}${ctx.i18n.unit(mine.rulHours, 'h', 0)}`));
-      if (mine.mode) rows.push(h('dt', {}, t('risk.mode')), h('dd', {}, modeLabel(ctx, mine.mode)));
-      if (!rows.length) return placeholder('empty', t('common.noDataYet'));
-      return [h('dl', { class: 'kpis' }, rows), mine.recommendation ? h('p', { class: 'rec' }, mine.recommendation) : ''].filter(Boolean) as Node[];
-    }),
-  );
+  // Health: the ML API's row when it has this machine, else what the scorer wrote on the twin (live).
+  let apiRisk: Outcome<Risk[]> | undefined;
+  const drawHealth = () => {
+    if (closed) return;
+    const fromApi = apiRisk?.ok ? apiRisk.value.find((x) => x.twinId === twinId) : undefined;
+    const mine = fromApi ?? riskFromTwin(ctx.twins.twins.get(twinId));
+    if (!mine) {
+      if (apiRisk === undefined) return;
+      return show(health, apiRisk.ok ? { ...apiRisk, value: [] } : apiRisk, () => placeholder('empty', t('common.noDataYet')));
+    }
+    const rows: Node[] = [];
+    if (mine.health !== undefined) rows.push(h('dt', {}, t('risk.health')), h('dd', {}, ctx.i18n.pct(mine.health, 0)));
+    if (mine.failureProbability !== undefined) rows.push(h('dt', {}, t('risk.failure')), h('dd', {}, ctx.i18n.pct(mine.failureProbability, 0)));
+    if (mine.rulHours !== undefined) rows.push(h('dt', {}, t('risk.rul')), h('dd', {}, `${mine.rulCensored ? '≥ ' : ''}${ctx.i18n.unit(mine.rulHours, 'h', 0)}`));
+    if (mine.mode) rows.push(h('dt', {}, t('risk.mode')), h('dd', {}, modeLabel(ctx, mine.mode)));
+    if (!rows.length) return fill(health, placeholder('empty', t('common.noDataYet')));
+    fill(health, h('dl', { class: 'kpis' }, rows), mine.recommendation ? h('p', { class: 'rec' }, mine.recommendation) : '', mine.explanation?.length ? h('ul', { class: 'why' }, mine.explanation.map((e) => h('li', {}, e))) : '');
+  };
+  void readRisk(ctx.api, ctx.i18n.lang).then((r) => {
+    apiRisk = r;
+    drawHealth();
+  });
 
   // Commands only for roles allowed to invoke them (the API refuses others anyway), as the model declares them.
   const roles = ctx.session.current?.roles ?? [];
