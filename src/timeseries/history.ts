@@ -28,6 +28,12 @@ export interface HistoryOptions {
   readonly maxBatchPoints?: number;
   readonly maxDelayMs?: number;
   readonly onError?: (err: unknown, where: string) => void;
+  /**
+   * Subscribe to `telemetry.received` (default true). False when the device hub writes telemetry
+   * through `writer.telemetry` itself (its history port), so a message a route also publishes on
+   * the bus is not stored twice; twin changes (`twin.updated`) are read either way.
+   */
+  readonly telemetryFromBus?: boolean;
 }
 
 export interface History {
@@ -61,7 +67,7 @@ export function createHistory(o: HistoryOptions): History {
     api: timeSeriesApi({ queries, catalogue, store: o.store, archive, calendar }),
     async start(bus) {
       await catalogue.load();
-      if (bus) await writer.start(bus);
+      if (bus) await writer.start(bus, { telemetry: o.telemetryFromBus ?? true });
       const every = o.retentionEveryMs ?? 3_600_000;
       if (retention && every > 0) {
         timer = setInterval(() => void retention.run().catch((e: unknown) => o.onError?.(e, 'retention')), every);

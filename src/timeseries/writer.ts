@@ -56,9 +56,11 @@ export class HistoryWriter {
   }
 
   /** Subscribes with durable consumers; high concurrency so many events share one batch. */
-  async start(bus: EventBus): Promise<void> {
+  async start(bus: EventBus, options: { telemetry?: boolean } = {}): Promise<void> {
     const common = { concurrency: 512, maxAckPending: 20_000, ackWaitMs: 60_000, deliver: 'all' as const };
-    this.subscriptions.push(await bus.subscribe('telemetry.received', (e) => this.telemetry(e.payload), { ...common, durable: 'history-telemetry' }));
+    // telemetry: false when the device hub hands messages to `telemetry()` itself (its durable history
+    // port): reading `telemetry.received` too would store a message twice when a route also asks for it.
+    if (options.telemetry ?? true) this.subscriptions.push(await bus.subscribe('telemetry.received', (e) => this.telemetry(e.payload), { ...common, durable: 'history-telemetry' }));
     this.subscriptions.push(await bus.subscribe('twin.updated', (e) => this.twinUpdated(e.payload), { ...common, durable: 'history-twins' }));
   }
 
