@@ -10,6 +10,7 @@ import { LiveStream } from '../api/live.js';
 import { ROUTES } from '../api/routes.js';
 import { ApiError } from '../api/client.js';
 import { predictedFailureDay, rankByRisk } from '../lib/risk.js';
+import { riskFromTwin } from '../lib/normalise.js';
 import { SEVERITY_LOOK } from '../lib/state.js';
 import { modeLabel, showOutcome } from './common.js';
 
@@ -152,10 +153,16 @@ export function mount(el: HTMLElement, ctx: AppContext): () => void {
   };
 
   void drawAlerts();
-  void readRisk(ctx.api, ctx.i18n.lang).then((r) => {
+  void readRisk(ctx.api, ctx.i18n.lang).then(async (r) => {
     if (disposed) return;
-    if (r.ok) drawRisk(r.value);
-    else for (const box of [risk, calendar]) showOutcome(ctx, box, r, () => '');
+    if (r.ok) return drawRisk(r.value);
+    // Without the ML API on this server, the predictions the scorer wrote on the twins still rank the machines.
+    if (r.reason === 'missing') {
+      await ctx.twins.ready().catch(() => undefined);
+      const fromTwins = [...ctx.twins.twins.values()].flatMap((tw) => riskFromTwin(tw) ?? []);
+      if (!disposed && fromTwins.length) return drawRisk(fromTwins);
+    }
+    if (!disposed) for (const box of [risk, calendar]) showOutcome(ctx, box, r, () => '');
   });
   void readRecommendations(ctx.api, ctx.i18n.lang).then((r) => {
     if (disposed) return;
