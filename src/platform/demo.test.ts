@@ -67,8 +67,11 @@ test('the embedded simulator provisions through DPS; telemetry reaches the twins
     return s.value.some((x) => x.signal === 'temperature') && s.value.some((x) => x.signal === 'state') ? s.value : undefined;
   });
   assert.equal(series.find((x) => x.signal === 'state')?.kind, 'text');
-  const temps = await get<{ value: Array<{ points: Array<{ value: number }> }> }>(`/api/timeseries/points?series=LINE-1-CNC/temperature&from=now-1h`);
-  const values = temps.value[0]!.points.map((x) => x.value);
+  const values = await until('LINE-1-CNC temperature points', async () => {
+    const temps = await get<{ value: Array<{ points: Array<{ value: number }> }> }>(`/api/timeseries/points?series=LINE-1-CNC/temperature&from=now-1h`);
+    const v = (temps.value[0]?.points ?? []).map((x) => x.value);
+    return v.length > 0 ? v : undefined;
+  });
   assert.ok(values.length > 0 && values.every((v) => v > 5 && v < 150), `plausible spindle temperatures in °C: ${values.slice(0, 5).join(', ')}`);
 
   // An emergency stop through the twin's command reaches the machine, which reports it back as its state.

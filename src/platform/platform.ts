@@ -14,6 +14,7 @@ import { EmbeddedSimulator, localAddressFor } from './simulator.js';
 import { createPlatformHub } from './hub.js';
 import { startHistory, type HistoryParts } from './history.js';
 import { commandsModule } from './commands.js';
+import { startPdm } from './pdm.js';
 import { createWebModule, defaultWebRoot, DEFAULT_API_PREFIXES } from '../web/index.js';
 import { startTwins } from './twins.js';
 
@@ -108,6 +109,9 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     const history = await startHistory({ config, store, bus, graph: twins.graph, logger });
     stack.push({ name: 'history', stop: () => history.stop() });
 
+    const pdm = await startPdm({ store, bus, graph: twins.graph, history, logger });
+    stack.push({ name: 'pdm', stop: () => pdm.stop() });
+
     const simulator = config.simulator ? new EmbeddedSimulator() : undefined;
     const hub = await createPlatformHub({ config, store, bus, logger, metrics, tls, hostName: publicHost, graph: twins.graph, auth, history: history.telemetryStore });
     stack.push({ name: 'hub', stop: () => hub.close() });
@@ -128,7 +132,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
           },
         ],
       },
-      { tls, version: PLATFORM_VERSION, modules: [...twins.modules, ...hub.apiModules, ...history.modules, commandsModule(twins.graph, hub), web] },
+      { tls, version: PLATFORM_VERSION, modules: [...twins.modules, ...hub.apiModules, ...history.modules, pdm.api, commandsModule(twins.graph, hub), web] },
     );
     stack.push({ name: 'api', stop: () => api.close() });
     const httpPorts = await api.listen({ host: config.host, httpPort: config.httpPort, httpsPort: config.httpsPort });
