@@ -121,6 +121,8 @@ async function main(): Promise<void> {
   const HTTP_PATCHES = Number(opt('--http-patches') ?? 50_000);
   const HTTP_CONCURRENCY = Number(opt('--http-concurrency') ?? 128);
   const IN_FLIGHT = Number(opt('--in-flight') ?? 4000);
+  // Twice the largest commit batch (10,000 ops): one batch commits while the next one fills.
+  const INGEST_IN_FLIGHT = 20_000;
   const RESTART = !args.includes('--no-restart');
   const gc = (globalThis as unknown as { gc: () => void }).gc;
   const P = 'dtmi:twinworks:plant:';
@@ -196,14 +198,18 @@ async function main(): Promise<void> {
   }
 
   /**
-   * `count` calls of `run` by `width` concurrent clients, each waiting for its answer before the next
-   * call (like HTTP clients). The clients start in four waves a turn of the event loop apart, so that,
-   * as with independent clients, some writes arrive while a batch commits instead of all at once.
+   * Calls `run` for every item by `width` concurrent clients, each waiting for its answer before its
+   * next call (like HTTP clients). The clients start in four waves a turn of the event loop apart, so
+   * that, as with independent clients, some writes arrive while a batch commits instead of all at once.
    */
-  async function lanes(count: number, width: number, run: (i: number) => Promise<unknown>): Promise<void> {
-    let next = 0;
+  async function clients<T>(items: Iterable<T>, width: number, run: (x: T) => Promise<unknown>, progress?: (n: number) => void): Promise<number> {
+    const it = items[Symbol.iterator]();
+    let n = 0;
     const lane = async () => {
-      while (next < count) await run(next++);
+      for (let r = it.next(); !r.done; r = it.next()) {
+        await run(r.value);
+        if (++n % 1000 === 0) progress?.(n);
+      }
     };
     const all: Promise<void>[] = [];
     for (let w = 0; w < 4; w++) {
@@ -211,22 +217,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1));
     }
     await Promise.all(all);
-  }
-
-  async function windowed<T>(items: Iterable<T>, width: number, run: (x: T) => Promise<unknown>, progress?: (n: number) => void): Promise<number> {
-    let n = 0;
-    let batch: Promise<unknown>[] = [];
-    for (const x of items) {
-      batch.push(run(x));
-      if (batch.length >= width) {
-        await Promise.all(batch);
-        n += batch.length;
-        batch = [];
-        progress?.(n);
-      }
-    }
-    await Promise.all(batch);
-    return n + batch.length;
+    return n;
   }
 
   // ---- ingest through the graph's API -------------------------------------------------------------
@@ -256,10 +247,10 @@ async function main(): Promise<void> {
   };
   if (!reuse) await ingest();
   async function ingest(): Promise<void> {
-    const twinCount = await windowed(twinSpecs(), 4000, ([id, body]) => graph.upsertTwin(id, body), tick('twins'));
+    const twinCount = await clients(twinSpecs(), INGEST_IN_FLIGHT, ([id, body]) => graph.upsertTwin(id, body), tick('twins'));
     const twinSeconds = (performance.now() - t0) / 1000;
     t0 = performance.now();
-    const relCount = await windowed(relSpecs(), 4000, ([s, id, body]) => graph.upsertRelationship(s, id, body), tick('relationships'));
+    const relCount = await clients(relSpecs(), INGEST_IN_FLIGHT, ([s, id, body]) => graph.upsertRelationship(s, id, body), tick('relationships'));
     const relSeconds = (performance.now() - t0) / 1000;
     results['ingest'] = { twins: twinCount, twinsPerSecond: Math.round(twinCount / twinSeconds), relationships: relCount, relationshipsPerSecond: Math.round(relCount / relSeconds), seconds: Math.round(twinSeconds + relSeconds) };
     log('ingest', results['ingest']);
@@ -331,7 +322,7 @@ async function main(): Promise<void> {
   let cpu0 = process.cpuUsage();
   t0 = performance.now();
   const before = { ...graph.writeStats };
-  await lanes(PATCHES, IN_FLIGHT, (i) => graph.patchTwin(patchIds[i % patchIds.length] as string, [{ op: 'replace', path: '/speed', value: (i % 100) / 100 }]));
+  await clients(range(PATCHES), IN_FLIGHT, (i) => graph.patchTwin(patchIds[i % patchIds.length] as string, [{ op: 'replace', path: '/speed', value: (i % 100) / 100 }]));
   const inProcess = PATCHES / ((performance.now() - t0) / 1000);
   const batches = graph.writeStats.batches - before.batches;
   const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
@@ -405,4 +396,8 @@ function machineStates(models: readonly Record<string, unknown>[]): string[] {
   if (values.length === 0) throw new Error('bench: the Machine model declares no state enum');
   const running = values.find((v) => v.toLowerCase() === 'running') ?? values[0]!;
   return [...values, running, running, running, running];
+}
+
+function* range(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
 }
