@@ -6,11 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeMachineOee, lineOee, type UnitResult } from '../analytics/index.js';
+import { computeMachineOee, lineOee } from '../analytics/index.js';
 import { createPlant } from './engine/plant.js';
 import { demoPlant } from './engine/config.js';
 import type { TelemetryMessage } from './engine/telemetry.js';
 
+type LineUnit = Parameters<typeof lineOee>[0][number];
 const DAY = 86_400_000;
 // Wednesday 2026-01-07; the plant starts an hour earlier so every machine has a reading before the window.
 const FROM = Date.parse('2026-01-07T00:00:00Z');
@@ -25,7 +26,7 @@ test('the platform\'s OEE over a simulated weekday: every demo line between 55 %
       list.push(m);
     });
     for (const line of plant.lines) {
-      const units: UnitResult[] = line.stations.map((machine) => {
+      const units: LineUnit[] = line.stations.map((machine) => {
         const msgs = byDevice.get(machine.id)!;
         const result = computeMachineOee({
           states: msgs.map((m) => ({ t: m.time, state: m.body.state, reason: m.body.stateReason })),
