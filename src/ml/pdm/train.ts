@@ -50,10 +50,25 @@ export const DEFAULT_TRAIN = {
 const THRESHOLDS = [0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /** Persistence (consecutive hourly scorings) tried per mode, with every threshold. */
 const CONFIRMS = [2, 4, 6, 8];
-export const POLICY_SHAPE = { clearAfter: 6, clearRatio: 0.5 };
 
-export function policyFor(raise: number, confirm: number): WarningPolicy {
-  return { raise, clear: raise * POLICY_SHAPE.clearRatio, confirm, clearAfter: POLICY_SHAPE.clearAfter };
+/** How a warning clears: after `clearAfter` consecutive scorings below `clearRatio` × the threshold. */
+export interface PolicyShape {
+  readonly clearAfter: number;
+  readonly clearRatio: number;
+}
+export const POLICY_SHAPE: PolicyShape = { clearAfter: 6, clearRatio: 0.5 };
+/**
+ * Shapes tried, the first preferred on ties. A slowly developing fault (a bearing's vibration over
+ * two weeks) hovers around the threshold for days: clearing after 6 quiet hours splits one warning
+ * into several, and a piece that ends more than a horizon before the failure counts as a false
+ * alarm. Holding a warning for up to 3 days of quiet keeps it one episode.
+ */
+export const POLICY_SHAPES: readonly PolicyShape[] = [
+  POLICY_SHAPE, { clearAfter: 24, clearRatio: 0.5 }, { clearAfter: 72, clearRatio: 0.5 }, { clearAfter: 72, clearRatio: 0.25 },
+];
+
+export function policyFor(raise: number, confirm: number, shape: PolicyShape = POLICY_SHAPE): WarningPolicy {
+  return { raise, clear: raise * shape.clearRatio, confirm, clearAfter: shape.clearAfter };
 }
 
 export function trainPdm(ds: Dataset, options: TrainOptions = {}): PdmModel {
@@ -174,11 +189,32 @@ function better(a: Candidate, b: Candidate | undefined): boolean {
 }
 
 /**
- * Per mode, the threshold and persistence whose out-of-fold warnings reach `targetPrecision` with
- * the most recall; a mode that never reaches it does not warn. When no mode reaches it, each mode
- * keeps its best-F1 setting so the platform still warns (and the stored figures say so).
+ * The warning settings, chosen on out-of-fold probabilities of the training window only. For each
+ * policy shape: per mode, the threshold and persistence that reach `targetPrecision` with the most
+ * recall (a mode that never reaches it does not warn; when no mode reaches it, each keeps its
+ * best-F1 setting so the platform still warns, and the stored figures say so). Across shapes: the
+ * one whose machine-level warnings (all modes together) reach the target in more modes, then detect
+ * more failures, then keep a median lead of 48 h, then are more precise; ties keep the earlier shape.
  */
 function chooseWarnings(ds: Dataset, perMode: ReadonlyMap<string, Float64Array>, horizonHours: number, targetPrecision: number): WarningPart {
+  let best: { part: WarningPart; reached: number } | undefined;
+  for (const shape of POLICY_SHAPES) {
+    const c = chooseForShape(ds, perMode, horizonHours, targetPrecision, shape);
+    if (!best || betterUnion(c, best)) best = c;
+  }
+  return best!.part;
+}
+
+function betterUnion(a: { part: WarningPart; reached: number }, b: { part: WarningPart; reached: number }): boolean {
+  if (a.reached !== b.reached) return a.reached > b.reached;
+  const x = a.part.outOfFold, y = b.part.outOfFold;
+  if (x.recall !== y.recall) return x.recall > y.recall;
+  const longX = x.medianLeadHours >= MIN_LEAD_HOURS, longY = y.medianLeadHours >= MIN_LEAD_HOURS;
+  if (longX !== longY) return longX;
+  return x.precision > y.precision;
+}
+
+function chooseForShape(ds: Dataset, perMode: ReadonlyMap<string, Float64Array>, horizonHours: number, targetPrecision: number, shape: PolicyShape): { part: WarningPart; reached: number } {
   const inWindow = ds.failures.filter((f) => f.time >= ds.window.from && f.time < ds.window.to);
   const judges = ds.failures.filter((f) => f.time >= ds.window.from);
   const reached: Record<string, Candidate> = {}, bestF1: Record<string, Candidate> = {};
@@ -189,7 +225,7 @@ function chooseWarnings(ds: Dataset, perMode: ReadonlyMap<string, Float64Array>,
     let best: Candidate | undefined, top: Candidate | undefined;
     for (const confirm of CONFIRMS) {
       for (const raise of THRESHOLDS) {
-        const s: Candidate = { ...replay(ds, points, policyFor(raise, confirm), failures, judges, horizonHours), threshold: raise, confirm };
+        const s: Candidate = { ...replay(ds, points, policyFor(raise, confirm, shape), failures, judges, horizonHours), threshold: raise, confirm };
         if (!top || s.f1 > top.f1) top = s;
         if (s.precision >= targetPrecision && s.recall > 0 && better(s, best)) best = s;
       }
@@ -202,7 +238,7 @@ function chooseWarnings(ds: Dataset, perMode: ReadonlyMap<string, Float64Array>,
   const chosen = Object.keys(reached).length > 0 ? reached : bestF1;
   const thresholds = Object.fromEntries(Object.entries(chosen).map(([m, c]) => [m, c.threshold]));
   const confirm = Object.fromEntries(Object.entries(chosen).map(([m, c]) => [m, c.confirm]));
-  const part = { horizonHours, thresholds, confirm, clearAfter: POLICY_SHAPE.clearAfter, clearRatio: POLICY_SHAPE.clearRatio };
+  const part = { horizonHours, thresholds, confirm, clearAfter: shape.clearAfter, clearRatio: shape.clearRatio };
   const scores = warningScores(ds.rows, perMode, thresholds);
   const points = new Map<number, ScoredPoint[]>();
   for (let r = 0; r < ds.rows; r++) {
@@ -213,7 +249,7 @@ function chooseWarnings(ds: Dataset, perMode: ReadonlyMap<string, Float64Array>,
   for (const list of points.values()) list.sort((a, b) => a.time - b.time);
   const modes = [...perMode.keys()];
   const { f1: _f1, ...union } = replay(ds, points, warningPolicy(part), inWindow.filter((f) => modes.includes(f.mode)), judges, horizonHours);
-  return { ...part, outOfFold: { ...union, perMode: stats } };
+  return { part: { ...part, outOfFold: { ...union, perMode: stats } }, reached: Object.keys(reached).length };
 }
 
 /** Per row: p_mode / threshold_mode for every warning mode, and their maximum. */
