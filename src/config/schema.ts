@@ -49,6 +49,14 @@ export const SETTINGS = {
     allowed: "'inprocess' or nats://host:port",
   },
   simulator: { flag: 'simulator', env: 'TWINWORKS_SIMULATOR', schema: bool, default: true, help: 'run the demo plant simulator (--no-simulator to turn off)', allowed: 'true or false' },
+  demoHistoryDays: {
+    flag: 'demo-history-days',
+    env: 'TWINWORKS_DEMO_HISTORY_DAYS',
+    schema: z.coerce.number().min(0).max(400),
+    default: 7,
+    help: 'days of history the demo simulator backfills before going live (first start; after a restart it fills the gap); 0 = none',
+    allowed: 'a number from 0 to 400',
+  },
   demo: { flag: 'demo', env: 'TWINWORKS_DEMO', schema: bool, default: true, help: 'create the demo plant models and twins at start if missing (--no-demo for an empty graph)', allowed: 'true or false' },
   logLevel: {
     flag: 'log-level',

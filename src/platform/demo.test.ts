@@ -9,7 +9,7 @@ import { startPlatform, type RunningPlatform } from './index.js';
 import { call } from './testing/http.js';
 
 const data = mkdtempSync(join(tmpdir(), 'tw-demo-'));
-const args = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--data', data];
+const args = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--demo-history-days', '0.05', '--data', data];
 const env = { TWINWORKS_ADMIN_PASSWORD: 'admin-password' };
 let platform: RunningPlatform | undefined;
 after(async () => platform?.stop());
@@ -73,6 +73,12 @@ test('the embedded simulator provisions through DPS; telemetry reaches the twins
     return v.length > 0 ? v : undefined;
   });
   assert.ok(values.length > 0 && values.every((v) => v > 5 && v < 150), `plausible spindle temperatures in °C: ${values.slice(0, 5).join(', ')}`);
+  // The demo backfilled 0.05 days (72 minutes) of history before going live: source times reach back.
+  const backfilled = await until('backfilled history', async () => {
+    const old = await get<{ value: Array<{ points: unknown[] }> }>(`/api/timeseries/points?series=LINE-2-QC/goodCount&from=now-80m&to=now-60m`);
+    return (old.value[0]?.points.length ?? 0) >= 5 ? old.value[0]!.points.length : undefined;
+  });
+  assert.ok(backfilled <= 21, `one sample a minute while backfilling, got ${backfilled} in 20 minutes`);
 
   // An emergency stop through the twin's command reaches the machine, which reports it back as its state.
   const stop = await call(`${base}/api/twins/LINE-3-ROBOT/commands/emergencyStop`, { method: 'POST', headers: admin, body: {} });

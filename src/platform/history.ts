@@ -60,6 +60,9 @@ export async function startHistory(d: { config: PlatformConfig; store: StorageAd
     dataDir: d.config.data,
     scope,
     warmDays: d.config.historyWarmDays,
+    // The hub hands telemetry to the writer inside its group commit (telemetryStore below); reading
+    // `telemetry.received` too would store a message routed to the bus twice.
+    telemetryFromBus: false,
     ...(calendar ? { calendar } : {}),
     onError: (err, where) => log.error({ err, where }, 'history error'),
   });

@@ -21,7 +21,13 @@ export async function startPdm(d: { store: StorageAdapter; bus: EventBus; graph:
     },
     machines: () => plant.units().filter((u) => u.kind === 'machine').map((u) => u.id),
     twins: internalTwinWriter(d.graph),
-    points: { write: (points) => d.history.history.writer.derived(points) },
+    // Anomaly scores are history (derived series) and feed the alert rule kind `anomalous`.
+    points: {
+      write: async (points) => {
+        await d.history.history.writer.derived(points);
+        await d.history.alerts.observePoints(points);
+      },
+    },
     alerts: d.history.alerts,
     onError: (err, what) => log.warn({ err, what }, 'predictive maintenance error'),
     onReady: (info) => log.info(info, 'predictive maintenance scoring live'),

@@ -10,7 +10,7 @@ import type { StorageAdapter } from '../storage/index.js';
 import type { EventBus } from '../bus/index.js';
 import type { TwinGraph } from '../twins/index.js';
 import { chooseBus, chooseStorage } from './adapters.js';
-import { EmbeddedSimulator, localAddressFor } from './simulator.js';
+import { backfillStart, EmbeddedSimulator, localAddressFor } from './simulator.js';
 import { createPlatformHub } from './hub.js';
 import { startHistory, type HistoryParts } from './history.js';
 import { commandsModule } from './commands.js';
@@ -146,7 +146,8 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     });
 
     if (simulator) {
-      await simulator.start({ hub, mqttHost: localAddressFor(config.host), mqttPort: mqttPorts.port!, logger });
+      const from = config.demo ? await backfillStart(store, config.demoHistoryDays) : undefined;
+      await simulator.start({ hub, mqttHost: localAddressFor(config.host), mqttPort: mqttPorts.port!, logger, ...(from !== undefined ? { from } : {}) });
       stack.push({ name: 'simulator', stop: () => simulator.stop() });
     }
 
