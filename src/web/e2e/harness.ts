@@ -69,17 +69,17 @@ export async function startHarness(): Promise<Harness> {
     modules.push(createAdtModule(graph));
     missing.push('twins (ADT data plane + demo plant)');
   }
-  else modules.push(proxyModule(base, ['/digitaltwins', '/models', '/query', '/eventroutes']));
   if (!servesStream) {
     modules.push(twinEventStandIn(platform.bus));
     missing.push('live twin change stream (test stand-in)');
   }
   let side: ApiServer | undefined;
   let url = base;
+  // Everything wired in the platform: the tests talk to it alone.
   if (!servesApp || modules.length > 0) {
     if (!servesApp) missing.push('web app');
-    // Whatever else the platform serves under /api (alerts, history…) is reached through the proxy.
-    modules.push(proxyModule(base, ['/api/timeseries', '/api/analytics', '/api/alerts', '/api/ml', '/api/twins', ...(servesStream ? ['/api/events'] : [])]));
+    // Whatever else the platform serves is reached through the proxy.
+    modules.push(proxyModule(base, [...(servesAdt ? ['/digitaltwins', '/models', '/query', '/eventroutes'] : []), '/api/timeseries', '/api/analytics', '/api/alerts', '/api/ml', '/api/twins', '/api/hub', ...(servesStream ? ['/api/events'] : [])]));
     side = await createApiServer({ logger: silentLogger(), metrics: createMetrics(), auth: platform.auth, readinessChecks: [] }, { modules: [...modules, createWebModule({ root: appDir })] });
     url = `http://127.0.0.1:${(await side.listen({ host: '127.0.0.1', httpPort: 0 })).httpPort}`;
   }
