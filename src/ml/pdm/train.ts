@@ -196,7 +196,7 @@ function better(a: Candidate, b: Candidate | undefined): boolean {
  * one whose machine-level warnings (all modes together) reach the target in more modes, then detect
  * more failures, then keep a median lead of 48 h, then are more precise; ties keep the earlier shape.
  */
-function chooseWarnings(ds: Dataset, perMode: ReadonlyMap<string, Float64Array>, horizonHours: number, targetPrecision: number): WarningPart {
+export function chooseWarnings(ds: Dataset, perMode: ReadonlyMap<string, Float64Array>, horizonHours: number, targetPrecision: number): WarningPart {
   let best: { part: WarningPart; reached: number } | undefined;
   for (const shape of POLICY_SHAPES) {
     const c = chooseForShape(ds, perMode, horizonHours, targetPrecision, shape);
