@@ -1,7 +1,7 @@
 /**
  * Failure-classification benchmarks (docs/ml-prediction.md §Classification).
  *
- *   nice -n 10 npx tsx bench/classify.ts [--data ../shared/datasets] [--only ai4i|azure] [--seed 1] [--final refit|inner]
+ *   nice -n 10 npx tsx bench/classify.ts [--data ../shared/datasets] [--only ai4i|azure] [--seed 1] [--final inner|refit] [--no-level-products]
  *
  * AI4I 2020: target "Machine failure", failure-mode columns TWF/HDF/PWF/OSF/RNF excluded (they define
  * the target), UDI and Product ID excluded; stratified 5-fold CV in which every outer fold reruns the
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { averagePrecision, binaryReport, confusion, parseCsv, parseFlags, take } from '../src/ml/core/index.js';
 import { binaryLabels, buildAzureTask, crossValidate, dropColumns, predictClassifier, selectRows, tableFromCsv, timeSplit, trainClassifier } from '../src/ml/classify/index.js';
 
-const f = parseFlags(process.argv.slice(2), { data: { kind: 'string' }, only: { kind: 'string' }, seed: { kind: 'number' }, final: { kind: 'string' } }, 'bench/classify');
+const f = parseFlags(process.argv.slice(2), { data: { kind: 'string' }, only: { kind: 'string' }, seed: { kind: 'number' }, final: { kind: 'string' }, 'no-level-products': { kind: 'boolean' } }, 'bench/classify');
 const root = f.data ?? process.env.TWINWORKS_DATASETS;
 if (root === undefined) {
   console.error('give --data DIR (the datasets folder) or set TWINWORKS_DATASETS');
@@ -27,6 +27,7 @@ if (f.final !== undefined && f.final !== 'refit' && f.final !== 'inner') {
   process.exit(2);
 }
 const final = f.final as 'refit' | 'inner' | undefined;
+const levelProducts = f['no-level-products'] ? false : undefined;
 const fmt = (v: number) => v.toFixed(3);
 const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 console.log(`# classification benchmark — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} — node ${process.version}`);
@@ -37,7 +38,7 @@ if (f.only === undefined || f.only === 'ai4i') {
   const features = dropColumns(table, ['Machine failure', 'TWF', 'HDF', 'PWF', 'OSF', 'RNF', 'UDI', 'Product ID']);
   const c0 = process.cpuUsage();
   const t0 = Date.now();
-  const res = crossValidate(features, labels, { folds: 5, seed, final, onFold: (r) => console.log(`  fold ${r.fold}: F1 ${fmt(r.f1)} P ${fmt(r.precision)} R ${fmt(r.recall)} PR-AUC ${fmt(r.prAuc)} thr ${fmt(r.threshold)}`) });
+  const res = crossValidate(features, labels, { folds: 5, seed, final, levelProducts, onFold: (r) => console.log(`  fold ${r.fold}: F1 ${fmt(r.f1)} P ${fmt(r.precision)} R ${fmt(r.recall)} PR-AUC ${fmt(r.prAuc)} thr ${fmt(r.threshold)}`) });
   const s = res.summary;
   const pm = (k: keyof typeof s) => `${fmt(s[k].mean)} ± ${fmt(s[k].std)}`;
   console.log(`AI4I 5-fold: F1 ${pm('f1')} | precision ${pm('precision')} | recall ${pm('recall')} | PR-AUC ${pm('prAuc')} | ROC-AUC ${pm('rocAuc')}`);
@@ -53,7 +54,7 @@ if (f.only === undefined || f.only === 'azure') {
     const { train, test } = timeSplit(task, Date.UTC(2015, 8, 1));
     const features = dropColumns(task.table, ['machineID']);
     const c0 = process.cpuUsage();
-    const model = trainClassifier(selectRows(features, train), Uint8Array.from(take(task.labels, train)), { seed, final });
+    const model = trainClassifier(selectRows(features, train), Uint8Array.from(take(task.labels, train)), { seed, final, levelProducts });
     const cpu = cpuSeconds(process.cpuUsage(c0));
     const pred = predictClassifier(model, selectRows(features, test));
     const y = take(task.labels, test);

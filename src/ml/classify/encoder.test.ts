@@ -25,7 +25,7 @@ test('a row counter is still an identifier when a fold holds only some of its va
 
 test('one-hot encoding, unseen levels as all zeros, and product/difference interactions', () => {
   const train: Table = { columns: ['t', 'a', 'b'], rows: [['x', '2', '5'], ['y', '3', '1'], ['x', '4', '0']] };
-  const enc = fitEncoder(train);
+  const enc = fitEncoder(train, { levelProducts: false });
   assert.deepEqual(enc.featureNames, ['t=x', 't=y', 'a', 'b', 'a*b', 'a-b']);
   const m = encode(enc, { columns: ['b', 'a', 't'], rows: [['5', '2', 'x'], ['1', '3', 'z'], ['', '7', 'y']] });
   assert.deepEqual(Array.from(m.data.subarray(0, 6)), [1, 0, 2, 5, 10, -3]);
@@ -33,6 +33,24 @@ test('one-hot encoding, unseen levels as all zeros, and product/difference inter
   const third = Array.from(m.data.subarray(12, 18));
   assert.deepEqual(third.slice(0, 3), [0, 1, 7]);
   assert.ok(third.slice(3).every(Number.isNaN), 'missing b → NaN, and NaN in its interactions');
+});
+
+test('per-level products: a·b on rows of that level, missing on the others and for unseen levels', () => {
+  const train: Table = { columns: ['t', 'a', 'b'], rows: [['x', '2', '5'], ['y', '3', '1'], ['x', '4', '0']] };
+  const enc = fitEncoder(train);
+  assert.deepEqual(enc.featureNames, ['t=x', 't=y', 'a', 'b', 'a*b', 'a-b', 'a*b|t=x', 'a*b|t=y']);
+  const m = encode(enc, { columns: ['t', 'a', 'b'], rows: [['x', '2', '5'], ['y', '3', '1'], ['z', '4', '4']] });
+  // Row 1 (level x): 2·5 = 10 in the x column, missing in the y column; row 2 (y): 3·1 = 3; row 3: unseen level.
+  const tail = (r: number) => Array.from(m.data.subarray(r * 8 + 6, r * 8 + 8));
+  assert.equal(tail(0)[0], 10);
+  assert.ok(Number.isNaN(tail(0)[1]!));
+  assert.ok(Number.isNaN(tail(1)[0]!));
+  assert.equal(tail(1)[1], 3);
+  assert.ok(tail(2).every(Number.isNaN));
+  // Off with interactions, and for text columns with more than 4 levels.
+  assert.equal(fitEncoder(train, { interactions: false }).levelProducts, undefined);
+  const five: Table = { columns: ['t', 'a', 'b'], rows: ['p', 'q', 'r', 's', 'u'].map((l, i) => [l, String(i), String(i * i)]) };
+  assert.equal(fitEncoder(five).levelProducts, undefined);
 });
 
 test('encoding fails clearly when a model column is missing or a numeric cell is text', () => {

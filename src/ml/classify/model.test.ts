@@ -86,6 +86,9 @@ test("final 'inner': the k inner models predict, and the probability is the mean
     assert.equal(pred.label[i], expected >= model.threshold ? 1 : 0);
   }
   assert.ok(binaryReport(confusion(pred.label, held.labels)).f1 > 0.75);
+  const refit = trainClassifier(train.table, train.labels, { ...FAST, final: 'refit' });
+  assert.equal(refit.gbdt.length, 1, 'one refit model');
+  assert.equal(refit.combine, 'raw');
   // The combine rule survives JSON; an unknown one is rejected.
   assert.deepEqual(predictClassifier(assertClassifierModel(JSON.parse(JSON.stringify(model))), held.table), pred);
   assert.throws(() => assertClassifierModel({ ...model, combine: 'median' }), (e: unknown) => (e as { code?: string }).code === 'ml.bad_model');

@@ -71,9 +71,11 @@ export interface ClassifierOptions {
   readonly innerFolds?: number;
   readonly calibration?: 'isotonic' | 'platt' | 'auto';
   readonly interactions?: boolean;
+  /** Pairwise products per level of a small text column (encoder.ts); default: on with interactions. */
+  readonly levelProducts?: boolean;
   /** Number of refit final models averaged (default 1; see docs/ml-prediction.md for the measured effect). */
   readonly bag?: number;
-  /** Which models predict: a refit on all rows (default) or the inner cross-validation models (see step 5). */
+  /** Which models predict: the inner cross-validation models (default) or a refit on all rows (see step 5). */
   readonly final?: 'refit' | 'inner';
   readonly seed?: number;
 }
@@ -146,7 +148,7 @@ export function trainClassifier(table: Table, labels: Uint8Array, options: Class
   }
   const seed = options.seed ?? 1;
   const params: Partial<GbdtParams> = { ...DEFAULT_CLASSIFIER_GBDT, ...options.gbdt, objective: 'logistic' };
-  const encoder = fitEncoder(table, { interactions: options.interactions });
+  const encoder = fitEncoder(table, { interactions: options.interactions, levelProducts: options.levelProducts });
   const x = encode(encoder, table);
   const positiveWeight = positiveWeightOf(labels, options.classWeight ?? 'none');
 
@@ -169,7 +171,7 @@ export function trainClassifier(table: Table, labels: Uint8Array, options: Class
   const finalRounds = Math.max(1, [...rounds].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!);
   const bag = options.bag ?? 1;
   if (!(Number.isInteger(bag) && bag >= 1)) throw MlErrors.create('bad_params', `bag must be a positive integer, got ${bag}`, { bag });
-  const final = options.final ?? 'refit';
+  const final = options.final ?? 'inner';
   const finals =
     final === 'inner'
       ? innerModels
