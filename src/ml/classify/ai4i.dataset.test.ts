@@ -20,4 +20,8 @@ test('AI4I: BOM stripped, 339 failures, UDI and Product ID detected as identifie
   const dropped = enc.columns.filter((c) => c.kind === 'dropped').map((c) => c.name);
   assert.deepEqual(dropped, ['UDI', 'Product ID']);
   assert.deepEqual(enc.featureNames.slice(0, 3), ['Type=H', 'Type=L', 'Type=M']);
+  // 3 one-hot + 5 numeric + 10 pairs × (product, difference) + 10 products × 3 types = 58 features;
+  // strain (tool wear × torque) per type is one of them (its limit differs by type, UCI #601).
+  assert.equal(enc.featureNames.length, 58);
+  assert.ok(enc.featureNames.includes('Torque [Nm]*Tool wear [min]|Type=M'));
 });
