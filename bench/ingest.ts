@@ -5,7 +5,7 @@
  * aedes broker (default options, nothing behind it).
  *
  *   nice -n 10 node --import tsx bench/ingest.ts [--devices 1000] [--seconds 10] [--window 2] [--rate 20000]
- *        [--loaders 1] [--store duckdb|memory] [--only raw|full] [--quick] [--profile DIR]
+ *        [--loaders 1] [--store duckdb|memory] [--only raw|full] [--phases closed,open] [--quick] [--profile DIR]
  *
  * Load (src/hub/testing/mqtt-load.ts, in `loaders` child processes, raw sockets and pre-encoded
  * packets so the load costs little next to the broker). Closed loop: each device keeps `window`
@@ -53,6 +53,8 @@ const RATE = opt('rate', quick ? 5000 : 20_000);
 const STORE = flag('store') ?? 'duckdb';
 const ONLY = flag('only');
 const PROFILE = flag('profile');
+/** Full-path phases to run: `closed`, `open` or both (comparing versions at a fixed offered rate: `--phases open --rate 3000`). */
+const PHASES = (flag('phases') ?? 'closed,open').split(',');
 const LOADER = fileURLToPath(new URL('../src/hub/testing/mqtt-load.ts', import.meta.url));
 
 interface LoadResult {
@@ -178,7 +180,7 @@ async function rawBroker(): Promise<Phase> {
   return r;
 }
 
-async function fullPath(): Promise<{ closed: Phase; open: Phase; commits: string; stored: number }> {
+async function fullPath(): Promise<{ closed: Phase | undefined; open: Phase | undefined; commits: string; stored: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'twinworks-bench-'));
   const store = STORE === 'memory' ? createMemoryStorage() : createDuckDbStorage({ file: join(dir, 'bench.duckdb') });
   await store.open();
@@ -265,8 +267,8 @@ async function fullPath(): Promise<{ closed: Phase; open: Phase; commits: string
     await new Promise((res) => setTimeout(res, 500));
     return { ...r, twin: twinLatencies(r) };
   };
-  const closed = await phase('full-closed', 'closed');
-  const open = await phase('full-open', 'open');
+  const closed = PHASES.includes('closed') ? await phase('full-closed', 'closed') : undefined;
+  const open = PHASES.includes('open') ? await phase('full-open', 'open') : undefined;
   const text = await metrics.text();
   const val = (name: string) => Number(text.split('\n').find((l) => l.startsWith(name))?.split(' ').pop() ?? NaN);
   const commits = `${val('twinworks_hub_commit_seconds_count')} group commits, avg ${((val('twinworks_hub_commit_seconds_sum') / val('twinworks_hub_commit_seconds_count')) * 1000).toFixed(0)} ms, avg ${(val('twinworks_hub_commit_batch_messages_sum') / val('twinworks_hub_commit_batch_messages_count')).toFixed(0)} messages`;
@@ -295,11 +297,11 @@ const raw = ONLY === 'full' ? undefined : await rawBroker();
 if (raw) line(`raw aedes, closed (window ${WINDOW})`, raw);
 const full = ONLY === 'raw' ? undefined : await fullPath();
 if (full) {
-  line(`full path, closed (window ${WINDOW})`, full.closed);
-  line(`full path, open ${RATE} msg/s`, full.open);
+  if (full.closed) line(`full path, closed (window ${WINDOW})`, full.closed);
+  if (full.open) line(`full path, open ${RATE} msg/s`, full.open);
   console.log(`${''.padEnd(30)} ${full.commits}; dev-0 stored ${full.stored} seq points`);
 }
-if (raw && full) console.log(`ratio full/raw (closed loop): ${(full.closed.rate / raw.rate).toFixed(2)} by msg/s, ${(perK(raw.cpuMs, raw.acked) / perK(full.closed.cpuMs, full.closed.acked)).toFixed(2)} by CPU per message`);
+if (raw && full?.closed) console.log(`ratio full/raw (closed loop): ${(full.closed.rate / raw.rate).toFixed(2)} by msg/s, ${(perK(raw.cpuMs, raw.acked) / perK(full.closed.cpuMs, full.closed.acked)).toFixed(2)} by CPU per message`);
 console.log(`load average after ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 const summary = (p: Phase | undefined) =>
   p && { rate: p.rate, offered: p.offered, ackP50: pct(p.ack, 50), ackP99: pct(p.ack, 99), twinP50: p.twin && pct(p.twin, 50), twinP99: p.twin && pct(p.twin, 99), cpuMsPer1000: perK(p.cpuMs, p.acked), loaderCpuMsPer1000: perK(p.loaderCpuMs, p.acked), rssPeakMb: p.rssPeakMb, heapPeakMb: p.heapPeakMb };

@@ -21,7 +21,7 @@ import { BindingSet } from './twins/bindings.js';
 import { TwinSink } from './twins/sink.js';
 import type { TwinUpdater } from './twins/port.js';
 import { Webhook } from './sinks/webhook.js';
-import { createHubMetrics, type HubMetrics } from './metrics.js';
+import { createHubMetrics, perTurn, type HubMetrics } from './metrics.js';
 import { SessionTable } from './mqtt/sessions.js';
 import { compileGenericTopic } from './mqtt/generic.js';
 import { createFront, type DpsFront } from './mqtt/front.js';
@@ -129,13 +129,14 @@ export async function createDeviceHub(options: DeviceHubOptions): Promise<Device
     },
   });
   let twinErrors = 0;
+  const twinsApplied = perTurn(hubMetrics.twinUpdates.labels({ outcome: 'applied' })); // runs per twin update
   twins = options.twins
     ? new TwinSink(options.twins, {
         onError: (twinId, err) => {
           hubMetrics.twinUpdates.inc({ outcome: 'failed' });
           if (twinErrors++ % 100 === 0) log.warn({ twinId, err: (err as Error).message, failures: twinErrors }, 'twin update from a binding failed');
         },
-        onUpdate: () => hubMetrics.twinUpdates.inc({ outcome: 'applied' }),
+        onUpdate: () => twinsApplied.inc(),
       })
     : undefined;
 

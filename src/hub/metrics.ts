@@ -88,3 +88,20 @@ export function createHubMetrics(registry: Registry, gauges: HubGauges): HubMetr
     refuse: (kind, reason) => refused.inc({ kind, reason }),
   };
 }
+
+/**
+ * A counter child for events that happen per message: counts in a plain number and adds it to the
+ * Prometheus counter once per event-loop turn (prom-client hashes the labels on every `inc`).
+ */
+export function perTurn(child: { inc(n?: number): void }): { inc(): void } {
+  let n = 0;
+  const flush = () => {
+    child.inc(n);
+    n = 0;
+  };
+  return {
+    inc() {
+      if (n++ === 0) setImmediate(flush);
+    },
+  };
+}

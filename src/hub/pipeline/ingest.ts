@@ -16,7 +16,7 @@ import type { RouteContext } from '../routing/evaluate.js';
 import type { Binding, BindingSet } from '../twins/bindings.js';
 import type { TwinSink } from '../twins/sink.js';
 import type { Webhook } from '../sinks/webhook.js';
-import type { HubMetrics } from '../metrics.js';
+import { perTurn, type HubMetrics } from '../metrics.js';
 import type { DeviceRecord } from '../registry/device.js';
 import { twinView } from '../registry/twin.js';
 
@@ -90,7 +90,7 @@ export class Ingestor {
 
   private countAccepted(source: string): void {
     let c = this.accepted.get(source);
-    if (!c) this.accepted.set(source, (c = this.deps.metrics.accepted.labels(source)));
+    if (!c) this.accepted.set(source, (c = perTurn(this.deps.metrics.accepted.labels(source))));
     c.inc();
   }
 

@@ -5,13 +5,26 @@
  * what the twin already shows is dropped). So a twin follows its machine within one update round
  * trip at any rate, and the update rate adapts to what the twin graph can take instead of queueing.
  */
-import type { JsonObject, JsonPatchOperation, JsonValue } from '../../bus/index.js';
+import type { JsonObject, JsonPatchOperation } from '../../bus/index.js';
 import type { TwinUpdater } from './port.js';
 
+/**
+ * One twin's next update. The first message's patch is taken as it is (the common case at device
+ * rates: one message per twin per round, no copy); a second message builds the per-path index and
+ * per-operation source times and merges into it.
+ */
 interface Pending {
-  readonly props: Map<string, { value: JsonValue; sourceMs: number }>;
+  readonly ops: JsonPatchOperation[];
+  /** Source time per operation (same order as `ops`), once two messages were merged. */
+  times: number[] | undefined;
+  index: Map<string, number> | undefined;
   sourceMs: number;
   messages: number;
+}
+
+/** The newest source time applied per twin property (mutated in place: no allocation per update). */
+interface Applied {
+  ms: number;
 }
 
 export interface TwinSinkStats {
@@ -30,7 +43,7 @@ export class TwinSink {
   private readonly pending = new Map<string, Pending>();
   private readonly ready: string[] = [];
   private readonly running = new Set<string>();
-  private readonly applied = new Map<string, Map<string, number>>();
+  private readonly applied = new Map<string, Map<string, Applied>>();
   private readonly concurrency: number;
   private stats = { updates: 0, failures: 0, merged: 0 };
   private idleWaiters: Array<() => void> = [];
@@ -50,27 +63,69 @@ export class TwinSink {
     return this.pending.size;
   }
 
+  /** Queues a patch for a twin (the sink may keep `patch`: pass an array nobody changes later). */
   enqueue(twinId: string, patch: readonly JsonPatchOperation[], sourceMs: number): void {
     if (patch.length === 0) return;
     const seen = this.applied.get(twinId);
     let p = this.pending.get(twinId);
+    // Only value-setting operations are merged; each leaves as `add` (creates or replaces the property).
+    let usable = true;
     for (const op of patch) {
-      if (op.op !== 'add' && op.op !== 'replace') continue;
-      if (seen && (seen.get(op.path) ?? -Infinity) > sourceMs) continue; // the twin already shows newer data
-      if (!p) {
-        p = { props: new Map(), sourceMs, messages: 0 };
-        this.pending.set(twinId, p);
-        if (!this.running.has(twinId)) this.ready.push(twinId);
+      if (op.op !== 'add' || (seen && (seen.get(op.path)?.ms ?? -Infinity) > sourceMs)) {
+        usable = false;
+        break;
       }
-      const prev = p.props.get(op.path);
-      if (!prev || prev.sourceMs <= sourceMs) p.props.set(op.path, { value: op.value, sourceMs });
     }
-    if (p) {
+    if (!p) {
+      const ops = usable ? (patch as JsonPatchOperation[]) : TwinSink.settable(patch, seen, sourceMs);
+      if (ops.length === 0) return;
+      p = { ops, times: undefined, index: undefined, sourceMs, messages: 1 };
+      this.pending.set(twinId, p);
+      if (!this.running.has(twinId)) this.ready.push(twinId);
+    } else {
+      const ops = usable ? patch : TwinSink.settable(patch, seen, sourceMs);
+      if (ops.length === 0) return;
+      TwinSink.merge(p, ops, sourceMs);
       p.messages++;
-      if (p.messages > 1) this.stats.merged++;
+      this.stats.merged++;
       if (sourceMs > p.sourceMs) p.sourceMs = sourceMs;
     }
     this.schedule();
+  }
+
+  /** The `add`/`replace` operations of a patch as `add`, less values older than what the twin shows. */
+  private static settable(patch: readonly JsonPatchOperation[], seen: Map<string, Applied> | undefined, sourceMs: number): JsonPatchOperation[] {
+    const out: JsonPatchOperation[] = [];
+    for (const op of patch) {
+      if (op.op !== 'add' && op.op !== 'replace') continue;
+      if (seen && (seen.get(op.path)?.ms ?? -Infinity) > sourceMs) continue; // the twin already shows newer data
+      out.push(op.op === 'add' ? op : { op: 'add', path: op.path, value: op.value });
+    }
+    return out;
+  }
+
+  /** Per property, the value with the newest source time wins. */
+  private static merge(p: Pending, ops: readonly JsonPatchOperation[], sourceMs: number): void {
+    if (!p.index) {
+      p.index = new Map();
+      p.times = [];
+      for (let i = 0; i < p.ops.length; i++) {
+        p.index.set(p.ops[i]!.path, i);
+        p.times.push(p.sourceMs);
+      }
+    }
+    const times = p.times!;
+    for (const op of ops) {
+      const i = p.index.get(op.path);
+      if (i === undefined) {
+        p.index.set(op.path, p.ops.length);
+        p.ops.push(op);
+        times.push(sourceMs);
+      } else if (times[i]! <= sourceMs) {
+        p.ops[i] = op;
+        times[i] = sourceMs;
+      }
+    }
   }
 
   private scheduled = false;
@@ -124,9 +179,7 @@ export class TwinSink {
   }
 
   private static patchOf(p: Pending): JsonPatchOperation[] {
-    const patch: JsonPatchOperation[] = [];
-    for (const [path, { value }] of p.props) patch.push({ op: 'add', path, value });
-    return patch;
+    return p.ops;
   }
 
   private succeeded(twinId: string, p: Pending, ms: number): void {
@@ -136,7 +189,13 @@ export class TwinSink {
       if (this.applied.size > 500_000) this.applied.clear(); // bound memory; only ordering of stale values is lost
       this.applied.set(twinId, (seen = new Map()));
     }
-    for (const [path, { sourceMs }] of p.props) if ((seen.get(path) ?? -Infinity) < sourceMs) seen.set(path, sourceMs);
+    for (let i = 0; i < p.ops.length; i++) {
+      const path = p.ops[i]!.path;
+      const t = p.times ? p.times[i]! : p.sourceMs;
+      const a = seen.get(path);
+      if (!a) seen.set(path, { ms: t });
+      else if (a.ms < t) a.ms = t;
+    }
     this.options.onUpdate?.({ twinId, messages: p.messages, ms });
   }
 

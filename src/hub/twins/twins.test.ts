@@ -109,6 +109,26 @@ test('twin sink: updates that arrive while one is running are merged; newest sou
   assert.equal(sink.snapshot.updates, 2);
 });
 
+test('twin sink: each merged property keeps its own source time; replace leaves as add', async () => {
+  const { updater, calls } = fakeUpdater();
+  const sink = new TwinSink(updater);
+  sink.enqueue('t3', [{ op: 'add', path: '/temp', value: 30 }], 3000);
+  sink.enqueue('t3', [{ op: 'replace', path: '/rpm', value: 25 }], 2500);
+  await sink.idle();
+  assert.deepEqual(calls[0]!.patch, [
+    { op: 'add', path: '/temp', value: 30 },
+    { op: 'add', path: '/rpm', value: 25 },
+  ]);
+  // The twin now shows /temp as of 3000 and /rpm as of 2500: a 2600 value is newer only for /rpm.
+  sink.enqueue('t3', [
+    { op: 'add', path: '/temp', value: 26 },
+    { op: 'add', path: '/rpm', value: 26 },
+  ], 2600);
+  await sink.idle();
+  assert.deepEqual(calls[1]!.patch, [{ op: 'add', path: '/rpm', value: 26 }]);
+  assert.equal(calls.length, 2);
+});
+
 test('twin sink: values enqueued in the same turn leave as one update', async () => {
   const { updater, calls } = fakeUpdater();
   const sink = new TwinSink(updater);
