@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { PERMISSIONS as SERVER } from '../../auth/index.js';
 import { can, PERMISSIONS, viewsFor } from '../../../web/src/auth/permissions.js';
 import { toTwinChange } from '../../../web/src/lib/twin-events.js';
-import { normaliseAlerts, normaliseOee, normalisePoints, normaliseRecommendations, normaliseRisk, riskFromTwin } from '../../../web/src/lib/normalise.js';
+import { normaliseAlerts, normaliseOee, normalisePoints, normaliseRecommendations, normaliseRisk, pdmStartFromModels, riskFromTwin } from '../../../web/src/lib/normalise.js';
 import { commandPayload, commandsOf, methodOutcome } from '../../../web/src/lib/commands.js';
 import { mergeDowntime } from '../../../web/src/lib/downtime.js';
 import { graphOfRows } from '../../../web/src/lib/graph-view.js';
@@ -81,6 +81,13 @@ test('a prediction written on the twin reads as a risk row (healthIndex 0..100 b
   });
   assert.equal(riskFromTwin({ $dtId: 'M2', state: 'idle' }), undefined, 'no prediction, no row');
   assert.equal(riskFromTwin(undefined), undefined);
+});
+
+test('predictive maintenance started with the registry’s first promotion', () => {
+  const body = { value: [{ version: 3, promoted: true, promotedAt: '2026-03-01T00:00:00Z' }, { version: 2, promoted: false, promotedAt: '2026-02-01T08:00:00Z' }, { version: 1, promoted: false }], training: null };
+  // v2 was promoted before v3 (and later replaced): the earliest promotion counts.
+  assert.equal(pdmStartFromModels(body), Date.parse('2026-02-01T08:00:00Z'));
+  assert.equal(pdmStartFromModels({ value: [{ version: 1, promoted: false }] }), undefined);
 });
 
 test('commands come from the model and its ancestors (DTDL extends), most specific first, each once', () => {

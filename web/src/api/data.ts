@@ -9,7 +9,7 @@ import { seriesParams, type SeriesRequest } from './params.js';
 
 export { seriesParams, type SeriesRequest } from './params.js';
 import {
-  normaliseAggregate, normaliseAlerts, normaliseOee, normaliseOeeSeries, normalisePoints, normaliseRecommendations, normaliseRisk, normaliseStatePoints,
+  normaliseAggregate, normaliseAlerts, pdmStartFromModels, normaliseOee, normaliseOeeSeries, normalisePoints, normaliseRecommendations, normaliseRisk, normaliseStatePoints,
   type Alert, type Oee, type Recommendation, type Risk, type Series, type StatePoint,
 } from '../lib/normalise.js';
 
@@ -96,5 +96,13 @@ export function readStates(api: Api, twinIds: readonly string[], from: Date, to:
   return attempt(async () => {
     const res = await api.read<unknown>(ROUTES.points(seriesParams({ twinIds, signals: ['state'], from, to })));
     return { ...res, value: normaliseStatePoints(res.value) };
+  });
+}
+
+/** When predictive maintenance started: the first model promotion in the ML registry. */
+export function readPdmStart(api: Api): Promise<Outcome<number | undefined>> {
+  return attempt(async () => {
+    const res = await api.read<unknown>(ROUTES.mlModels);
+    return { ...res, value: pdmStartFromModels(res.value) };
   });
 }

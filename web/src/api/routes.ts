@@ -39,4 +39,6 @@ export const ROUTES = {
   // Predictive maintenance; texts in the app's language.
   risk: (lang: string) => `/api/ml/risk?lang=${enc(lang)}`,
   recommendations: (lang: string) => `/api/ml/recommendations?lang=${enc(lang)}`,
+  // The model registry: the first promotion is when predictive maintenance started.
+  mlModels: '/api/ml/models',
 } as const;

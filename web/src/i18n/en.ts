@@ -138,7 +138,7 @@ export const en = {
   'rates.pdmStart': 'Predictive maintenance started on',
   'rates.invalid': 'Enter a three-letter currency code and non-negative rates.',
   'rates.missing': 'Set the rate under "Cost rates" to see this cost',
-  'rates.pdmMissing': 'Set the date predictive maintenance started under "Cost rates"',
+  'rates.pdmMissing': 'No predictive-maintenance model promoted yet; or set the date it started under "Cost rates"',
   'period.label': 'Period',
   'period.8h': 'Last 8 hours',
   'period.24h': 'Last 24 hours',

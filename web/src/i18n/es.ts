@@ -140,7 +140,7 @@ export const es: Readonly<Record<MessageKey, string>> = {
   'rates.pdmStart': 'Inicio del mantenimiento predictivo',
   'rates.invalid': 'Indique un código de moneda de tres letras y tarifas no negativas.',
   'rates.missing': 'Defina la tarifa en «Tarifas de coste» para ver este coste',
-  'rates.pdmMissing': 'Indique en «Tarifas de coste» cuándo empezó el mantenimiento predictivo',
+  'rates.pdmMissing': 'Aún no se ha promovido ningún modelo de mantenimiento predictivo; o indique la fecha de inicio en «Tarifas de coste»',
   'period.label': 'Periodo',
   'period.8h': 'Últimas 8 horas',
   'period.24h': 'Últimas 24 horas',

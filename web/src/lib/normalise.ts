@@ -293,3 +293,13 @@ export function riskFromTwin(twin: Readonly<Record<string, unknown>> | undefined
   if (why) out['explanation'] = [why];
   return Object.keys(out).length > 1 ? (out as unknown as Risk) : undefined;
 }
+
+/** `GET /api/ml/models` → `{value:[ModelSummary]}`: the earliest promotion, when predictive maintenance went live. */
+export function pdmStartFromModels(body: unknown): number | undefined {
+  let first: number | undefined;
+  for (const m of list(obj(body)['value'])) {
+    const t = m['promoted'] === true || m['promotedAt'] !== undefined ? time(m['promotedAt']) : undefined;
+    if (t !== undefined && (first === undefined || t < first)) first = t;
+  }
+  return first;
+}

@@ -6,7 +6,7 @@
  */
 import type { AppContext } from '../app/context.js';
 import { fill, h, placeholder } from '../app/dom.js';
-import { readOee, readOeeTrend, type Oee, type Series } from '../api/data.js';
+import { readOee, readOeeTrend, readPdmStart, type Oee, type Series } from '../api/data.js';
 import { availabilityGain, downtimeCost, energyPerUnit, parseRates, scrapCost, type CostRates, type Figure } from '../lib/costs.js';
 import { linesOf, periodPicker, PERIOD_MS, showOutcome, siteOf, type Period } from './common.js';
 import type { MessageKey } from '../i18n/i18n.js';
@@ -135,10 +135,13 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
       figure(t('exec.energyPerUnit'), energy?.kwh, (v) => ctx.i18n.unit(v, 'kWh', 2), 'common.noDataYet'),
       figure(t('exec.energyCostPerUnit'), energy?.cost, (v) => (r.currency ? new Intl.NumberFormat(ctx.i18n.locale, { style: 'currency', currency: r.currency }).format(v) : ctx.i18n.num(v, 2)), rates()?.energyPerKwh === undefined ? 'rates.missing' : 'common.noDataYet'),
     ];
+    // The date set under "Cost rates" wins; else the ML registry's first promotion.
     const pdm = localStorage.getItem(PDM_KEY);
+    const registry = pdm ? undefined : await readPdmStart(ctx.api);
+    const startMs = pdm ? new Date(`${pdm}T00:00:00`).getTime() : registry?.ok ? registry.value : undefined;
     const site = siteOf(ctx);
-    if (pdm && site) {
-      const start = new Date(`${pdm}T00:00:00`);
+    if (startMs !== undefined && site) {
+      const start = new Date(startMs);
       const span = Math.min(to.getTime() - start.getTime(), PERIOD_MS['30d']);
       if (span > 0) {
         const [before, after] = await Promise.all([readOee(ctx.api, site, new Date(start.getTime() - span), start), readOee(ctx.api, site, start, new Date(start.getTime() + span))]);
