@@ -15,7 +15,7 @@ function capture(env: Record<string, string> = {}): CliIO & { out: string[]; err
 test('unknown commands and bad flags exit non-zero with a message, not a stack trace', async () => {
   const io = capture();
   assert.equal(await main(['frobnicate'], io), 2);
-  assert.match(io.err.join('\n'), /unknown command 'frobnicate'; commands: start, users, dtdl, simulate, ml/);
+  assert.match(io.err.join('\n'), /unknown command 'frobnicate'; commands: start, users, hub, dtdl, simulate, ml/);
 
   const io2 = capture();
   assert.equal(await main(['start', '--http-port', 'abc'], io2), 2);
@@ -54,4 +54,18 @@ test('dtdl validate reports file, path and rule for a broken model and exits 1; 
   assert.match(text, /valve\.json/);
   assert.match(text, /speed/);
   assert.match(text, /invalid: \d+ error\(s\) in 2 files/);
+});
+
+test('hub connection-string prints a service connection string whose key signs requests for the store it names', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'tw-cli-hub-'));
+  const io = capture();
+  assert.equal(await main(['hub', 'connection-string', '--policy', 'service', '--host', 'plant.example', '--data', data], io), 0, io.err.join('\n'));
+  const fields = Object.fromEntries(io.out.join('').split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  assert.equal(fields['HostName'], 'plant.example');
+  assert.equal(fields['SharedAccessKeyName'], 'service');
+  assert.equal(Buffer.from(fields['SharedAccessKey']!, 'base64').length, 32, 'a 256-bit key');
+  // The same store gives the same key the next time (it is kept, not regenerated).
+  const again = capture();
+  assert.equal(await main(['hub', 'connection-string', '--policy', 'service', '--host', 'plant.example', '--data', data], again), 0);
+  assert.equal(again.out.join(''), io.out.join(''));
 });

@@ -4,11 +4,12 @@ import type { CliCommand, CliIO } from './command.js';
 import { startCommand } from './start.js';
 import { usersCommand } from './users.js';
 import { dtdlCommand } from './dtdl.js';
+import { hubCommand } from './hub.js';
 import { mlCommand } from '../ml/index.js';
 import { simulateCommand } from '../sim/index.js';
 
 /** Every subcommand; contexts contribute theirs through their index.ts. */
-export const COMMANDS: readonly CliCommand[] = [startCommand, usersCommand, dtdlCommand, simulateCommand, mlCommand];
+export const COMMANDS: readonly CliCommand[] = [startCommand, usersCommand, hubCommand, dtdlCommand, simulateCommand, mlCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
