@@ -6,6 +6,7 @@
  * Rows are reused between yields: a consumer must project or copy a row before pulling the next.
  */
 import type { Access } from './access.js';
+import { allSingleHops, descendSingleHops } from './descend.js';
 import type { Row } from './compile.js';
 import { assertNever } from './lexer.js';
 import type { Filter, Plan, Stage } from './planner.js';
@@ -142,13 +143,14 @@ export function* rows(plan: Plan, reader: GraphReader, meter: Meter, resume?: Re
   const scope = plan.analysis.scope;
   const visibleSlots = scope.bindings.filter((b) => b.visible).map((b) => b.slot);
   const row: Row = new Array(scope.bindings.length).fill(undefined);
+  const singleHops = allSingleHops(plan.stages);
   for (const [anchor, doc] of anchors(first.access, reader, meter, resume?.anchor ?? 0)) {
     row[first.access.slot] = doc;
     if (!passes(first.filters, row)) continue;
     const skip = resume && anchor === resume.anchor ? resume.index : 0;
     const seen = plan.distinct ? new Set<string>() : undefined;
     let index = 0;
-    const produced = plan.stages.length === 1 ? [row] : descend(plan.stages, 1, row, reader, meter);
+    const produced = plan.stages.length === 1 ? [row] : singleHops ? descendSingleHops(plan.stages, row, reader, meter) : descend(plan.stages, 1, row, reader, meter);
     for (const r of produced) {
       if (seen) {
         const key = distinctKey(r, visibleSlots);

@@ -268,10 +268,17 @@ function byName(list: readonly RelationshipDocument[] | undefined, names?: reado
   if (!list) return NO_RELS;
   if (!names || names.length === 0) return list;
   if (names.length === 1) {
+    // Counted first, then copied at exact size without a closure: queries call this for every twin
+    // they expand, and the garbage it made was most of a 3-hop MATCH's allocation.
     const name = names[0];
-    let all = true;
-    for (const r of list) if (r.$relationshipName !== name) all = false;
-    return all ? list : list.filter((r) => r.$relationshipName === name);
+    let count = 0;
+    for (let i = 0; i < list.length; i++) if (list[i]!.$relationshipName === name) count++;
+    if (count === list.length) return list;
+    if (count === 0) return NO_RELS;
+    const out = new Array<RelationshipDocument>(count);
+    let k = 0;
+    for (let i = 0; i < list.length; i++) if (list[i]!.$relationshipName === name) out[k++] = list[i]!;
+    return out;
   }
   return list.filter((r) => names.includes(r.$relationshipName));
 }
