@@ -206,7 +206,10 @@ function notAuthorized(): AuthenticateError {
  */
 function limitIncomingPackets(socket: Socket, maxBytes: number, onRefuse: () => void): void {
   let skip = 0; // bytes of the current packet's body still to pass
-  let header: number[] = [];
+  // Fixed-header state in plain numbers (no array per packet: this runs for every message).
+  let headerBytes = 0; // bytes of the fixed header seen so far (type byte + length bytes)
+  let len = 0;
+  let mul = 1;
   socket.on('data', (chunk: Buffer) => {
     let i = 0;
     while (i < chunk.length) {
@@ -216,19 +219,20 @@ function limitIncomingPackets(socket: Socket, maxBytes: number, onRefuse: () => 
         i += n;
         continue;
       }
-      header.push(chunk[i++] as number);
-      if (header.length === 1) continue;
-      const last = header[header.length - 1] as number;
-      if (last & 0x80 && header.length < 5) continue;
-      let len = 0;
-      for (let k = header.length - 1; k >= 1; k--) len = len * 128 + ((header[k] as number) & 0x7f);
-      header = [];
+      const b = chunk[i++] as number;
+      if (headerBytes++ === 0) continue; // the packet type byte
+      len += (b & 0x7f) * mul;
+      mul *= 128;
+      if (b & 0x80 && headerBytes < 5) continue;
       if (len > maxBytes) {
         onRefuse();
         socket.destroy(new Error(`packet of ${len} bytes exceeds the ${maxBytes}-byte limit`));
         return;
       }
       skip = len;
+      headerBytes = 0;
+      len = 0;
+      mul = 1;
     }
   });
 }
