@@ -67,7 +67,8 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
     fill(twins, list.length ? list.slice(0, 500).map((tw) => h('li', {}, h('button', { class: 'link', onclick: () => void openTwin(tw.$dtId) }, tw.$dtId))) : [placeholder('empty', t('explorer.noTwins'))]);
   };
 
-  const openTwin = async (id: string) => {
+  /** `said`: what the last save did, shown in the reopened form (the reload would otherwise wipe it). */
+  const openTwin = async (id: string, said = '') => {
     fill(detail, placeholder('loading', t('common.loading')));
     let twin: Record<string, Json>;
     try {
@@ -77,7 +78,7 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
     }
     const editable = Object.fromEntries(Object.entries(twin).filter(([k]) => !k.startsWith('$')));
     const area = h('textarea', { rows: 16, spellcheck: false, 'aria-label': t('explorer.properties'), readonly: !mayWrite, 'data-testid': 'twin-json' }, JSON.stringify(editable, null, 2));
-    const out = h('p', { class: 'note', role: 'status' });
+    const out = h('p', { class: 'note', role: 'status', 'data-testid': 'twin-status' }, said);
     const save = h('button', { type: 'submit' }, t('explorer.save'));
     const form = h('form', {}, area, mayWrite ? save : h('p', { class: 'note' }, t('explorer.readOnly')), out);
     form.addEventListener('submit', (e) => {
@@ -98,8 +99,7 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
       const etag = typeof twin['$etag'] === 'string' ? twin['$etag'] : undefined;
       fetchPatch(id, patch, etag)
         .then(() => {
-          out.textContent = t('explorer.saved', { n: patch.length });
-          void openTwin(id);
+          void openTwin(id, t('explorer.saved', { n: patch.length }));
         })
         .catch((err: unknown) => (out.textContent = err instanceof ApiError ? `${err.code}: ${err.message}` : err instanceof OfflineError ? t('common.offline') : String(err)));
     });
@@ -142,6 +142,9 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
     const cell = (v: unknown, c: string) => {
       if (v === null || v === undefined) return '';
       if (c === '$metadata' && typeof v === 'object') return String((v as { $model?: unknown }).$model ?? '');
+      // A projected twin or relationship (SELECT L, M …): its id says which; the explorer shows the rest.
+      const ref = v as { $dtId?: unknown; $relationshipId?: unknown };
+      if (typeof v === 'object' && (typeof ref.$dtId === 'string' || typeof ref.$relationshipId === 'string')) return String(ref.$dtId ?? ref.$relationshipId);
       return typeof v === 'object' ? JSON.stringify(v).slice(0, 200) : String(v);
     };
     return h('div', { class: 'scroll' }, h('table', { 'data-testid': 'query-table' }, h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c === '$metadata' ? '$model' : c)))), h('tbody', {}, rows.slice(0, 500).map((r) => h('tr', {}, cols.map((c) => h('td', {}, cell(r[c], c))))))));
