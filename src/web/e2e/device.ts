@@ -16,14 +16,18 @@ export interface MethodCall {
 
 export interface TestDevice {
   readonly calls: MethodCall[];
+  /** One telemetry message (`devices/{id}/messages/events/`, QoS 1): resolves on the hub's PUBACK. */
+  send(values: Record<string, number | string>): Promise<void>;
   close(): Promise<void>;
 }
 
 type Answer = (call: MethodCall) => { status: number; payload: unknown };
+const refuseAll: Answer = () => ({ status: 501, payload: { error: 'no methods here' } });
 
-export async function connectTestDevice(h: Harness, deviceId: string, answer: Answer): Promise<TestDevice> {
+export async function connectTestDevice(h: Harness, deviceId: string, answer: Answer = refuseAll): Promise<TestDevice> {
   const admin = await h.token('admin', 'admin-password');
-  const created = await h.call('POST', '/api/hub/devices', { token: admin, body: { deviceId } });
+  // Linked to the twin of the same id, so its telemetry is that twin's history (src/hub: device.twinId).
+  const created = await h.call('POST', '/api/hub/devices', { token: admin, body: { deviceId, twinId: deviceId } });
   if (created.status !== 201 && created.status !== 409) throw new Error(`creating device ${deviceId}: ${created.status} ${created.body}`);
   const keys = await h.call('GET', `/api/hub/devices/${encodeURIComponent(deviceId)}/keys`, { token: admin });
   const conn = (JSON.parse(keys.body) as { connectionString?: string }).connectionString;
@@ -54,6 +58,7 @@ export async function connectTestDevice(h: Harness, deviceId: string, answer: An
   await client.subscribeAsync('$iothub/methods/POST/#', { qos: 0 });
   return {
     calls,
+    send: async (values) => void (await client.publishAsync(`devices/${deviceId}/messages/events/`, JSON.stringify(values), { qos: 1 })),
     close: () => client.endAsync(),
   };
 }

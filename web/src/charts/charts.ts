@@ -34,10 +34,10 @@ export function timeChart(el: HTMLElement, series: readonly Series[], opts: { wi
     return col;
   });
   const fmt = new Intl.DateTimeFormat(opts.locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  // Tick labels: times within a day and a half, dates beyond; long labels on every tick overlap.
+  // Tick labels: seconds within ten minutes, times within a day and a half, dates beyond; long labels on every tick overlap.
   const pctFmt = new Intl.NumberFormat(opts.locale, { style: 'percent', maximumFractionDigits: 1 });
   const span = times.length > 1 ? times[times.length - 1]! - times[0]! : 0;
-  const tickFmt = new Intl.DateTimeFormat(opts.locale, span <= 36 * 3_600_000 ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' });
+  const tickFmt = new Intl.DateTimeFormat(opts.locale, span <= 10 * 60_000 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : span <= 36 * 3_600_000 ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' });
   return new uPlot(
     {
       width: opts.width,

@@ -26,7 +26,8 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
   const signals = h('input', { value: params.get('signals') ?? 'temperature,vibration', 'aria-label': t('history.signals'), list: 'tw-signals' });
   const datalist = h('datalist', { id: 'tw-signals' });
   const from = h('input', { type: 'datetime-local', value: localInput(now - 6 * 3_600_000), 'aria-label': t('history.from') });
-  const to = h('input', { type: 'datetime-local', value: localInput(now), 'aria-label': t('history.to') });
+  // The field has minute precision: round up, so what arrived in this minute is inside the window.
+  const to = h('input', { type: 'datetime-local', value: localInput(Math.ceil((now + 1) / 60_000) * 60_000), 'aria-label': t('history.to') });
   const agg = h('select', { 'aria-label': t('history.aggregate') }, AGGREGATES.map((a) => h('option', { value: a, selected: a === 'avg' }, t(`agg.${a}`))));
   const bucket = h('select', { 'aria-label': t('history.bucket') }, BUCKETS.map((b) => h('option', { value: b, selected: b === '5m' }, BUCKET_WORDS[b] ? t(BUCKET_WORDS[b]) : b)));
   const chart = h('div', { class: 'chart' });
