@@ -145,3 +145,34 @@ test('history: telemetry a machine sent is plotted for any window and exported a
     await device.close();
   }
 });
+
+test('the machine panel and the line view show the counts a machine reported, through OEE', { skip }, async () => {
+  const device = await connectTestDevice(suite.h, 'LINE-3-CNC');
+  try {
+    // Cumulative counters: the first reading is the baseline, so 5 good and 1 reject are made here.
+    await device.send({ state: 'running', stateReason: 'running', goodCount: 10, rejectCount: 3 });
+    await device.send({ goodCount: 15, rejectCount: 4, temperature: 44 });
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'op', 'op-password');
+      await page.goto(`${suite.h.url}/factory?machine=LINE-3-CNC`);
+      const panel = page.locator('[data-testid=machine-panel]');
+      await panel.locator('.oee dl').waitFor();
+      const figure = async (label: string) => (await panel.locator(`.oee dt:text-is("${label}") + dd`).innerText()).trim();
+      assert.equal(await figure('Good parts'), '5');
+      assert.equal(await figure('Rejects'), '1');
+      // Quality = 5 / 6 good of all parts made.
+      assert.equal(await figure('Quality'), '83.3%');
+      await page.screenshot({ path: join(SHOTS, 'panel-counts.png') });
+      await page.goto(`${suite.h.url}/line?id=LINE-3`);
+      const station = page.locator('.flow .station[data-id=LINE-3-CNC] .counts');
+      await station.waitFor();
+      assert.match(await station.innerText(), /Good \/ rejects: 5 \/ 1/);
+      await page.screenshot({ path: join(SHOTS, 'line.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await device.close();
+  }
+});

@@ -59,7 +59,8 @@ export function machinePanel(ctx: AppContext, twinId: string, onClose: () => voi
     if (!twin) return fill(stateBox, placeholder('error', t('panel.gone')));
     const state = normaliseState(twin['state']);
     const look = STATE_LOOK[state];
-    const reason = typeof twin['stateReason'] === 'string' && twin['stateReason'] !== '' ? twin['stateReason'] : undefined;
+    // A reason says why the machine is not running; one that only repeats the state adds nothing.
+    const reason = typeof twin['stateReason'] === 'string' && twin['stateReason'] !== '' && state !== 'Running' && twin['stateReason'] !== twin['state'] ? twin['stateReason'] : undefined;
     fill(stateBox, h('span', { class: 'swatch', style: `background:${cssColor(look.color)}`, 'aria-hidden': 'true' }, look.glyph), ' ', t(`state.${state}`), reason ? ` · ${isKnownReason(reason) ? t(`reason.${reason}`) : reason}` : '');
     const model = twin.$metadata?.$model ?? '';
     const rows: Array<[string, string]> = [[t('panel.model'), ctx.twins.models.get(model)?.displayName ?? model]];
