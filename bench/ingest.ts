@@ -219,7 +219,11 @@ async function fullPath(): Promise<{ closed: Phase | undefined; open: Phase | un
     twins,
     config: parseHubConfig({
       rateLimit: { ratePerSecond: 10_000, burst: 20_000 },
-      ...(process.env['BENCH_COMMIT_CONCURRENCY'] ? { commit: { concurrency: Number(process.env['BENCH_COMMIT_CONCURRENCY']) } } : {}),
+      // Diagnostics: BENCH_COMMIT_CONCURRENCY / BENCH_COMMIT_INTERVAL override the commit settings.
+      commit: {
+        ...(process.env['BENCH_COMMIT_CONCURRENCY'] ? { concurrency: Number(process.env['BENCH_COMMIT_CONCURRENCY']) } : {}),
+        ...(process.env['BENCH_COMMIT_INTERVAL'] ? { minIntervalMs: Number(process.env['BENCH_COMMIT_INTERVAL']) } : {}),
+      },
       bindings: [{ devices: '*', properties: [{ from: 'temperature', to: 'temperature' }, { from: 'pressure', to: 'pressure' }, { from: 'seq', to: 'seq' }, { from: 'sentAt', to: 'sentAt' }] }],
     }),
   });

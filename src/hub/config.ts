@@ -21,7 +21,7 @@ export const HubConfigSchema = z
     idScope: z.string().regex(/^[A-Za-z0-9]{1,32}$/).default('0ne00000000'),
     rateLimit: z.object({ ratePerSecond: z.number().positive().default(200), burst: z.number().min(1).default(400), maxDelayMs: z.number().min(0).default(2000) }).prefault({}),
     commit: z
-      .object({ maxBatch: z.number().int().min(1).default(5000), maxPending: z.number().int().min(1).default(20_000), concurrency: z.number().int().min(1).max(8).default(2), maxWaitMs: z.number().int().min(100).default(30_000) })
+      .object({ maxBatch: z.number().int().min(1).default(5000), maxPending: z.number().int().min(1).default(20_000), concurrency: z.number().int().min(1).max(8).default(2), maxWaitMs: z.number().int().min(100).default(30_000), minIntervalMs: z.number().int().min(0).max(1000).default(20) })
       .prefault({}),
     c2d: z.object({ maxQueuePerDevice: z.number().int().min(1).max(1000).default(50), ttlSeconds: z.number().int().min(1).default(3600), maxDeliveryCount: z.number().int().min(1).default(10) }).prefault({}),
     /** Generic MQTT topics mapped to devices. */

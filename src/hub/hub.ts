@@ -121,6 +121,7 @@ export async function createDeviceHub(options: DeviceHubOptions): Promise<Device
     maxBatch: config.commit.maxBatch,
     maxPending: config.commit.maxPending,
     maxWaitMs: config.commit.maxWaitMs,
+    minIntervalMs: config.commit.minIntervalMs,
     concurrency: config.commit.concurrency,
     onBatch: ({ messages, ms, ok }) => {
       hubMetrics.commitSeconds.observe(ms / 1000);

@@ -106,6 +106,27 @@ test('bus events of concurrent batches are published in batch order, with one su
   ]);
 });
 
+test('minIntervalMs: messages arriving soon after a commit started wait and leave together', async () => {
+  const batches: number[][] = [];
+  const targets: CommitTargets = {
+    async appendPoints(points) {
+      batches.push(points.map((p) => p.value));
+    },
+    async publishMany() {},
+  };
+  const turn = () => new Promise((r) => setImmediate(r));
+  const c = new GroupCommitter({ targets, concurrency: 2, minIntervalMs: 300 });
+  const all = [c.submit({ points: [point(1)], events: [] })];
+  await turn(); // batch [1] started
+  for (const v of [2, 3, 4]) {
+    // Without the interval each would start its own batch (a free slot, one per turn).
+    all.push(c.submit({ points: [point(v)], events: [] }));
+    await turn();
+  }
+  await Promise.all(all);
+  assert.deepEqual(batches, [[1], [2, 3, 4]]);
+});
+
 test('rate limiter: burst, then waits, then refusal; buckets are per device', () => {
   const l = new RateLimiter({ ratePerSecond: 10, burst: 2, maxDelayMs: 150 });
   assert.equal(l.take('a', 0), 0);
