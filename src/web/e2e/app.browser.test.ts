@@ -122,7 +122,7 @@ test('clicking a machine opens its panel; an operator gets commands, a viewer no
   const viewer = await suite.h.token('viewer', 'viewer-password');
   const patch = await suite.h.call('PATCH', '/digitaltwins/LINE-1-ROBOT?api-version=2023-10-31', { token: viewer, body: [{ op: 'replace', path: '/state', value: 'plannedStop' }], contentType: 'application/json-patch+json' });
   assert.equal(patch.status, 403, 'the API refuses a viewer’s twin write');
-  const command = await suite.h.call('POST', '/api/hub/devices/LINE-1-ROBOT/methods/emergencyStop', { token: viewer, body: { responseTimeoutInSeconds: 5 } });
+  const command = await suite.h.call('POST', '/api/twins/LINE-1-ROBOT/commands/emergencyStop', { token: viewer });
   assert.equal(command.status, 403, `the API refuses a viewer's command: ${command.status} ${command.body}`);
 });
 

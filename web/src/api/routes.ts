@@ -1,7 +1,7 @@
 /**
  * Every API route the app calls, in one place, as the contexts serve them (each context's api.ts):
  * ADT's data plane (src/adt) at the root with `api-version`; the platform's own routes under /api:
- * twins (src/twins/api), device hub (src/hub/http/platform-api.ts), history (src/timeseries/api.ts),
+ * twins (src/twins/api) and their commands (src/platform/commands.ts), history (src/timeseries/api.ts),
  * OEE (src/analytics/api.ts), alerts (src/alerts/api.ts), predictive maintenance (src/ml/pdm/api.ts).
  * A route that answers 404 (its context not wired on this server) shows as "no data yet".
  */
@@ -23,9 +23,9 @@ export const ROUTES = {
   twin: (id: string) => `/digitaltwins/${enc(id)}?${v}`,
   // Live twin changes as ADT CloudEvents over SSE, filtered with the event-route syntax (src/twins/api/routes-events.ts).
   twinEvents: (filter: string = TWIN_CHANGES_FILTER) => `/api/events/stream?filter=${enc(filter)}`,
-  // A DTDL Command is a direct method on the device bound to the twin (the hub's default binding:
-  // device id = twin id). Body {payload, responseTimeoutInSeconds}; answer {status, payload}.
-  method: (deviceId: string, name: string) => `/api/hub/devices/${enc(deviceId)}/methods/${enc(name)}`,
+  // A DTDL Command on a twin, run as a direct method on the device linked to it (src/platform/commands.ts):
+  // body = the command's request payload; answer {twinId, deviceId, command, status, payload}.
+  command: (twinId: string, name: string, timeoutSec = 15) => `/api/twins/${enc(twinId)}/commands/${enc(name)}?timeout=${timeoutSec}`,
   // History: raw points (JSON, or CSV with format=csv) and bucketed aggregates; twin=, signal= repeat.
   points: (p: URLSearchParams) => `/api/timeseries/points?${qs(p)}`,
   aggregate: (p: URLSearchParams) => `/api/timeseries/aggregate?${qs(p)}`,

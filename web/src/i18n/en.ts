@@ -221,6 +221,7 @@ export const en = {
   'reason.down': 'down',
   'reason.idle': 'idle',
   'reason.setup': 'setup',
+  'command.reset': 'Release emergency stop',
 } as const;
 
 export type MessageKey = keyof typeof en;

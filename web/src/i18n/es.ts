@@ -223,4 +223,5 @@ export const es: Readonly<Record<MessageKey, string>> = {
   'reason.down': 'parada',
   'reason.idle': 'en espera',
   'reason.setup': 'preparación',
+  'command.reset': 'Liberar parada de emergencia',
 };

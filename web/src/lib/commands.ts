@@ -1,8 +1,7 @@
 /**
  * The commands a twin offers: the DTDL `Command` contents of its model and every model it extends
- * (DTDL v3 §Command, §Interface `extends`), the most specific first, each name once. A command is
- * invoked as a direct method of the device bound to the twin (src/hub: the default binding maps a
- * device to the twin of the same id).
+ * (DTDL v3 §Command, §Interface `extends`), the most specific first, each name once. The platform
+ * runs a command as a direct method of the device linked to the twin (src/platform/commands.ts).
  */
 import { ancestry, type ModelInfo } from './plant.js';
 
@@ -56,7 +55,7 @@ export function commandPayload(cmd: CommandInfo, value?: number | string | boole
   return { [cmd.request.name]: value };
 }
 
-/** The device's answer to a direct method: `{status, payload}` (IoT Hub's shape); 2xx is success. */
+/** The device's answer to a direct method: `{status, payload, …}` (IoT Hub's shape); 2xx is success. */
 export function methodOutcome(body: unknown): { ok: boolean; status: number; message?: string } {
   const b = (body ?? {}) as { status?: unknown; payload?: unknown };
   const status = typeof b.status === 'number' ? b.status : 0;

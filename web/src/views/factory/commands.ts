@@ -1,6 +1,6 @@
 /**
- * The machine panel's command buttons: the DTDL commands of the twin's model, sent as direct
- * methods to the device bound to the twin. Emergency stop asks first; a command with a numeric
+ * The machine panel's command buttons: the DTDL commands of the twin's model, run by the platform
+ * as direct methods on the device linked to the twin. Emergency stop asks first; a command with a numeric
  * request gets a number field. The device's own answer (status, error) is shown, not assumed.
  */
 import type { AppContext } from '../../app/context.js';
@@ -10,7 +10,7 @@ import { ROUTES } from '../../api/routes.js';
 import { commandPayload, commandsOf, methodOutcome, type CommandInfo } from '../../lib/commands.js';
 import type { MessageKey } from '../../i18n/i18n.js';
 
-const KNOWN = new Set(['emergencyStop', 'setSpeed', 'resetCounters']);
+const KNOWN = new Set(['emergencyStop', 'setSpeed', 'resetCounters', 'reset']);
 const NUMERIC = /^(double|float|integer|long)$/;
 
 export function commandLabel(ctx: AppContext, cmd: CommandInfo): string {
@@ -26,8 +26,7 @@ export function drawCommands(ctx: AppContext, twinId: string, box: HTMLElement):
   const invoke = async (cmd: CommandInfo, value?: number) => {
     const name = commandLabel(ctx, cmd);
     try {
-      const payload = commandPayload(cmd, value);
-      const answer = await ctx.api.send('POST', ROUTES.method(twinId, cmd.name), { ...(payload !== undefined ? { payload } : {}), responseTimeoutInSeconds: 10 });
+      const answer = await ctx.api.send('POST', ROUTES.command(twinId, cmd.name), commandPayload(cmd, value));
       const out = methodOutcome(answer);
       if (out.ok) ctx.notify(t('command.sent', { name, id: twinId }));
       else ctx.notify(t('command.refused', { name, reason: out.message ?? `${out.status}` }), 'error');
