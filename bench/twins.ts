@@ -26,6 +26,7 @@ import http from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -285,36 +286,51 @@ async function main(): Promise<void> {
 
   // ---- queries ---------------------------------------------------------------------------------------
   const machineIds = (): string => machineId(Math.floor(random() * LINES), Math.floor(random() * PER_LINE));
-  const timings: Record<string, { p50: number; p99: number; cpuP50: number; cpuP99: number; samples: number; rows?: number }> = {};
-  const measure = (name: string, samples: number, run: () => number | void) => {
+  const timings: Record<string, { p50: number; p99: number; cpuP50: number; cpuP99: number; samples: number; rows?: number; gc?: GcHits }> = {};
+  // Garbage-collection pauses on the main thread, to tell them apart from waiting for a core.
+  const gcPauses: Array<{ start: number; end: number }> = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, end: e.startTime + e.duration });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const settle = () => new Promise((r) => setTimeout(r, 100));
+  const measure = async (name: string, samples: number, run: () => number | void) => {
     for (let i = 0; i < Math.min(50, samples); i++) run(); // warm-up (and on-demand property indexes)
+    await settle();
+    gcPauses.length = 0;
     const xs: number[] = [];
     const cpu: number[] = [];
+    const spans: Array<{ start: number; end: number }> = [];
     let rows = 0;
     for (let i = 0; i < samples; i++) {
       const c = process.cpuUsage();
       const t = performance.now();
       rows += run() ?? 0;
-      xs.push(performance.now() - t);
+      const end = performance.now();
+      xs.push(end - t);
+      spans.push({ start: t, end });
       const d = process.cpuUsage(c);
       cpu.push((d.user + d.system) / 1000);
     }
-    timings[name] = { p50: round(pct(xs, 50)), p99: round(pct(xs, 99)), cpuP50: round(pct(cpu, 50)), cpuP99: round(pct(cpu, 99)), samples, rows: Math.round(rows / samples) };
+    await settle(); // GC entries reach the observer a few event-loop turns later
+    const gc = gcHits(spans, gcPauses, xs);
+    timings[name] = { p50: round(pct(xs, 50)), p99: round(pct(xs, 99)), cpuP50: round(pct(cpu, 50)), cpuP99: round(pct(cpu, 99)), samples, rows: Math.round(rows / samples), gc };
     const m = timings[name]!;
-    log(`  ${name}: p50 ${m.p50} ms, p99 ${m.p99} ms; CPU p50 ${m.cpuP50} ms, p99 ${m.cpuP99} ms (${m.rows} rows/query)`);
+    log(`  ${name}: p50 ${m.p50} ms, p99 ${m.p99} ms; CPU p50 ${m.cpuP50} ms, p99 ${m.cpuP99} ms (${m.rows} rows/query); GC pauses in ${gc.samplesHit} samples (longest ${gc.longestMs} ms), p99 without them ${gc.p99WithoutMs} ms`);
   };
   const rowsOf = (q: string) => graph.query(q).value.length;
-  measure('get by id', SAMPLES * 10, () => void graph.getTwin(machineIds()));
-  measure('get by id (query)', SAMPLES, () => rowsOf(`SELECT * FROM DIGITALTWINS WHERE $dtId = '${machineIds()}'`));
-  measure('IS_OF_MODEL + property TOP(100)', SAMPLES, () => rowsOf(`SELECT TOP(100) T FROM DIGITALTWINS T WHERE IS_OF_MODEL('${P}${pick(KINDS).model};1') AND T.state = '${pick(STATES)}'`));
-  measure('1-hop JOIN from $dtId', SAMPLES, () => rowsOf(`SELECT M FROM DIGITALTWINS L JOIN M RELATED L.contains WHERE L.$dtId = '${pick(lineIds)}'`));
-  measure('3-hop MATCH from $dtId', SAMPLES, () =>
+  await measure('get by id', SAMPLES * 10, () => void graph.getTwin(machineIds()));
+  await measure('get by id (query)', SAMPLES, () => rowsOf(`SELECT * FROM DIGITALTWINS WHERE $dtId = '${machineIds()}'`));
+  await measure('IS_OF_MODEL + property TOP(100)', SAMPLES, () => rowsOf(`SELECT TOP(100) T FROM DIGITALTWINS T WHERE IS_OF_MODEL('${P}${pick(KINDS).model};1') AND T.state = '${pick(STATES)}'`));
+  await measure('1-hop JOIN from $dtId', SAMPLES, () => rowsOf(`SELECT M FROM DIGITALTWINS L JOIN M RELATED L.contains WHERE L.$dtId = '${pick(lineIds)}'`));
+  await measure('3-hop MATCH from $dtId', SAMPLES, () =>
     rowsOf(`SELECT m, c FROM DIGITALTWINS MATCH (l)-[:contains]->(m)-[:feeds]->(n)-[:servedBy]->(c) WHERE l.$dtId = '${pick(lineIds)}'`));
-  measure('COUNT() by model', SAMPLES, () => rowsOf(`SELECT COUNT() FROM DIGITALTWINS WHERE IS_OF_MODEL('${P}Machine;1')`));
-  measure('GROUP BY (one line)', SAMPLES, () =>
+  await measure('COUNT() by model', SAMPLES, () => rowsOf(`SELECT COUNT() FROM DIGITALTWINS WHERE IS_OF_MODEL('${P}Machine;1')`));
+  await measure('GROUP BY (one line)', SAMPLES, () =>
     rowsOf(`SELECT M.state AS state, COUNT() AS n, AVG(M.speed) AS speed FROM DIGITALTWINS L JOIN M RELATED L.contains WHERE L.$dtId = '${pick(lineIds)}' GROUP BY M.state`));
-  measure('GROUP BY (all CNCs)', Math.max(5, Math.floor(SAMPLES / 100)), () =>
+  await measure('GROUP BY (all CNCs)', Math.max(5, Math.floor(SAMPLES / 100)), () =>
     rowsOf(`SELECT T.state AS state, COUNT() AS n FROM DIGITALTWINS T WHERE IS_OF_MODEL('${P}Cnc;1') GROUP BY T.state`));
+  gcObserver.disconnect();
   results['queries'] = timings;
 
   // ---- patches in-process ------------------------------------------------------------------------------
@@ -400,4 +416,26 @@ function machineStates(models: readonly Record<string, unknown>[]): string[] {
 
 function* range(n: number): Generator<number> {
   for (let i = 0; i < n; i++) yield i;
+}
+
+interface GcHits {
+  /** Samples during which a GC pause started or ended. */
+  readonly samplesHit: number;
+  readonly longestMs: number;
+  /** Wall-clock p99 of the samples no GC pause touched. */
+  readonly p99WithoutMs: number;
+}
+
+function gcHits(spans: ReadonlyArray<{ start: number; end: number }>, pauses: ReadonlyArray<{ start: number; end: number }>, wall: readonly number[]): GcHits {
+  const hit = new Uint8Array(spans.length);
+  let longest = 0;
+  let j = 0;
+  const sorted = [...pauses].sort((a, b) => a.start - b.start);
+  for (const p of sorted) {
+    longest = Math.max(longest, p.end - p.start);
+    while (j < spans.length && spans[j]!.end < p.start) j++;
+    for (let k = j; k < spans.length && spans[k]!.start <= p.end; k++) hit[k] = 1;
+  }
+  const clean = wall.filter((_, i) => hit[i] === 0);
+  return { samplesHit: hit.reduce((a, b) => a + b, 0), longestMs: round(longest), p99WithoutMs: round(pct(clean, 99)) };
 }
