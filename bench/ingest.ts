@@ -20,7 +20,7 @@
  * each phase's measured window.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus, tmpdir, loadavg } from 'node:os';
@@ -77,11 +77,23 @@ interface Phase {
   loaderCpuMs: number;
   /** CPU of this process (broker or hub, all threads) during the measured window. */
   cpuMs: number;
+  /** Of which its main (JavaScript) thread. */
+  mainCpuMs: number;
   rssPeakMb: number;
   heapPeakMb: number;
   /** Send time by device and seq (from the loaders). */
   sentAt: Map<string, number[]>;
   measureFrom: number;
+}
+
+/** CPU ms of this process's main thread (Linux /proc; NaN elsewhere): the thread that bounds the rate. */
+function mainThreadCpuMs(): number {
+  try {
+    const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
 }
 
 function pct(sorted: number[], p: number): number {
@@ -110,6 +122,8 @@ async function drive(name: string, url: string, devices: Array<{ id: string; key
     await Promise.all(children.map((c, i) => request(c, { cmd: 'connect', url, devices: devices.filter((_, j) => j % LOADERS === i) }, 'connected')));
     let cpu0: NodeJS.CpuUsage | undefined;
     let cpu: NodeJS.CpuUsage | undefined;
+    let main0 = NaN;
+    let mainCpu = NaN;
     let measureFrom = Infinity;
     let rssPeak = 0;
     let heapPeak = 0;
@@ -117,6 +131,7 @@ async function drive(name: string, url: string, devices: Array<{ id: string; key
     let session: Session | undefined;
     const started = setTimeout(() => {
       cpu0 = process.cpuUsage();
+      main0 = mainThreadCpuMs();
       measureFrom = Date.now();
       sampler = setInterval(() => {
         const m = process.memoryUsage();
@@ -133,6 +148,7 @@ async function drive(name: string, url: string, devices: Array<{ id: string; key
     }, WARMUP_MS);
     const ended = setTimeout(() => {
       cpu = process.cpuUsage(cpu0);
+      mainCpu = mainThreadCpuMs() - main0;
       clearInterval(sampler);
       if (session) {
         const s = session;
@@ -158,6 +174,7 @@ async function drive(name: string, url: string, devices: Array<{ id: string; key
       ack: results.flatMap((r) => r.latencies).sort((a, b) => a - b),
       loaderCpuMs: results.reduce((n, r) => n + r.cpuMs, 0),
       cpuMs: cpu ? (cpu.user + cpu.system) / 1000 : NaN,
+      mainCpuMs: mainCpu,
       rssPeakMb: rssPeak / 1e6,
       heapPeakMb: heapPeak / 1e6,
       sentAt: new Map(results.flatMap((r) => Object.entries(r.sentAt))),
@@ -294,7 +311,7 @@ const line = (name: string, p: Phase) => {
       (p.twin ? `  publish→twin updated p50 ${fmt(pct(p.twin, 50))} / p99 ${fmt(pct(p.twin, 99))} ms` : ''),
   );
   console.log(
-    `${''.padEnd(30)} CPU ${fmt((p.cpuMs / SECONDS / 1000) * 100)}% of a core = ${fmt(perK(p.cpuMs, p.acked))} CPU-ms per 1000 msgs (load generator ${fmt(perK(p.loaderCpuMs, p.acked))}); RSS peak ${fmt(p.rssPeakMb)} MB, heap peak ${fmt(p.heapPeakMb)} MB`,
+    `${''.padEnd(30)} CPU ${fmt((p.cpuMs / SECONDS / 1000) * 100)}% of a core = ${fmt(perK(p.cpuMs, p.acked))} CPU-ms per 1000 msgs, main thread ${fmt(perK(p.mainCpuMs, p.acked))} (load generator ${fmt(perK(p.loaderCpuMs, p.acked))}); RSS peak ${fmt(p.rssPeakMb)} MB, heap peak ${fmt(p.heapPeakMb)} MB`,
   );
 };
 const raw = ONLY === 'full' ? undefined : await rawBroker();
@@ -308,5 +325,5 @@ if (full) {
 if (raw && full?.closed) console.log(`ratio full/raw (closed loop): ${(full.closed.rate / raw.rate).toFixed(2)} by msg/s, ${(perK(raw.cpuMs, raw.acked) / perK(full.closed.cpuMs, full.closed.acked)).toFixed(2)} by CPU per message`);
 console.log(`load average after ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 const summary = (p: Phase | undefined) =>
-  p && { rate: p.rate, offered: p.offered, ackP50: pct(p.ack, 50), ackP99: pct(p.ack, 99), twinP50: p.twin && pct(p.twin, 50), twinP99: p.twin && pct(p.twin, 99), cpuMsPer1000: perK(p.cpuMs, p.acked), loaderCpuMsPer1000: perK(p.loaderCpuMs, p.acked), rssPeakMb: p.rssPeakMb, heapPeakMb: p.heapPeakMb };
+  p && { rate: p.rate, offered: p.offered, ackP50: pct(p.ack, 50), ackP99: pct(p.ack, 99), twinP50: p.twin && pct(p.twin, 50), twinP99: p.twin && pct(p.twin, 99), cpuMsPer1000: perK(p.cpuMs, p.acked), mainCpuMsPer1000: perK(p.mainCpuMs, p.acked), loaderCpuMsPer1000: perK(p.loaderCpuMs, p.acked), rssPeakMb: p.rssPeakMb, heapPeakMb: p.heapPeakMb };
 console.log(JSON.stringify({ devices: DEVICES, seconds: SECONDS, window: WINDOW, rate: RATE, loadavg: loadavg(), raw: summary(raw), closed: summary(full?.closed), open: summary(full?.open) }));
