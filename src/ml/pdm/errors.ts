@@ -15,5 +15,7 @@ export const PdmErrors = defineErrors('ml.pdm', {
   bad_data: { kind: 'invalid', title: 'History or label data is malformed' },
   training_busy: { kind: 'conflict', title: 'A training run is already in progress' },
   training_unavailable: { kind: 'unavailable', title: 'Training from history is not configured on this platform' },
+  training_failed: { kind: 'internal', title: 'The training worker stopped without a model (crashed or ran out of memory)' },
+  training_stopped: { kind: 'unavailable', title: 'The training run was stopped because the platform is shutting down' },
   unreachable: { kind: 'internal', title: 'A case the code does not handle (a bug)' },
 });
