@@ -11,7 +11,7 @@ import { trainCommand, evaluateCommand } from './pdm/index.js';
 
 /** Live predictive maintenance for the composition root (docs/ml-live.md §Wiring). */
 export {
-  startLivePdm, historySourceFrom, labelSourceFrom, warningSinkFrom, inferMachineInfo, ModelRegistry, LiveScorer, connectScorer,
+  startLivePdm, initialModelFrom, historySourceFrom, labelSourceFrom, warningSinkFrom, inferMachineInfo, ModelRegistry, LiveScorer, connectScorer,
   createPdmApiModule, trainFromHistory, PDM_ALERT_SOURCE,
   type LivePdm, type LivePdmDeps, type PointReader, type MachineList, type ExternalAlerts, type MachineInfo,
 } from './pdm/index.js';

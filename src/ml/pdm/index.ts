@@ -27,7 +27,7 @@ export { ModelRegistry, type ModelSummary } from './registry.js';
 export { LiveScorer, WARM_SIGNALS, type LiveScorerOptions, type MachineStatus, type TwinWriter, type PointWriter, type WarningSink } from './scorer.js';
 export { connectScorer, type ConnectOptions } from './live.js';
 export { trainFromHistory, datasetFromHistory, type HistoryTrainRequest } from './history-train.js';
-export { startLivePdm, type LivePdm, type LivePdmDeps } from './wiring.js';
+export { startLivePdm, initialModelFrom, type LivePdm, type LivePdmDeps } from './wiring.js';
 export { warningSinkFrom, PDM_ALERT_SOURCE, type ExternalAlerts } from './port-adapters.js';
 export { historySourceFrom, labelSourceFrom, type PointReader, type MachineList, type HistoryAdapterOptions, type LabelAdapterOptions } from './history-adapters.js';
 export { simulateHistory, recordsFromLabels, type SimHistoryOptions, type SimHistory } from './sim-data.js';

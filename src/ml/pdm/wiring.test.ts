@@ -10,7 +10,11 @@ import { createMemoryStorage } from '../../storage/index.js';
 import type { PointReader } from './history-adapters.js';
 import { ModelRegistry } from './registry.js';
 import { tinyModel } from './testing.js';
-import { startLivePdm } from './wiring.js';
+import { initialModelFrom, startLivePdm } from './wiring.js';
+import { PdmErrors } from './errors.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -73,6 +77,44 @@ test('promoted model, warm-up from history, then bus telemetry: twin properties 
   } finally {
     await pdm.stop();
     await alerts.stop();
+    await bus.close();
+    await store.close();
+  }
+});
+
+test('an initial model is installed and promoted only when the registry has none promoted', async () => {
+  const store = createMemoryStorage();
+  await store.open();
+  const bus = createInProcessBus();
+  const reader: PointReader = { readPoints: async () => [], readTextPoints: async () => [] };
+  const start = (initial: () => ReturnType<typeof tinyModel> | undefined) =>
+    startLivePdm({ store, bus, reader, machines: () => [], warmUpDays: 0, initialModel: initial });
+  try {
+    let calls = 0;
+    const first = await start(() => (calls++, tinyModel()));
+    await first.ready;
+    assert.equal(first.scorer.currentModel?.version, 1);
+    assert.equal((await first.registry.promoted())?.summary.version, 1);
+    await first.stop();
+    // Second start: version 1 is promoted, so the initial model is not even built.
+    const second = await start(() => (calls++, tinyModel()));
+    await second.ready;
+    assert.equal(calls, 1);
+    assert.equal(second.scorer.currentModel?.version, 1);
+    assert.deepEqual((await second.registry.list()).map((s) => s.version), [1]);
+    await second.stop();
+    // From a file: a missing file gives no model; anything but a model is refused.
+    assert.equal(initialModelFrom('/nonexistent/pdm.json')(), undefined);
+    const dir = mkdtempSync(join(tmpdir(), 'pdm-init-'));
+    try {
+      writeFileSync(join(dir, 'm.json'), JSON.stringify(tinyModel()));
+      assert.equal(initialModelFrom(join(dir, 'm.json'))()?.kind, 'twinworks.pdm');
+      writeFileSync(join(dir, 'bad.json'), '{"kind":"other"}');
+      assert.throws(() => initialModelFrom(join(dir, 'bad.json'))(), (e) => PdmErrors.is(e, 'bad_model'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
     await bus.close();
     await store.close();
   }

@@ -10,6 +10,7 @@
  * first would make the replay count for nothing. Telemetry that arrives during warm-up is not
  * scored (the features summarise whole hours, so a few minutes are not missed).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import type { ApiModule } from '../../api/index.js';
 import type { EventBus, Subscription } from '../../bus/index.js';
 import type { StorageAdapter } from '../../storage/index.js';
@@ -19,6 +20,7 @@ import { trainFromHistory, type HistoryTrainRequest } from './history-train.js';
 import { connectScorer } from './live.js';
 import { warningSinkFrom, type ExternalAlerts } from './port-adapters.js';
 import { ModelRegistry } from './registry.js';
+import { assertPdmModel, type PdmModel } from './model.js';
 import { LiveScorer, type LiveScorerOptions, type PointWriter, type TwinWriter } from './scorer.js';
 import type { HistorySource, LabelSource } from './types.js';
 
@@ -33,6 +35,11 @@ export interface LivePdmDeps {
   readonly points?: PointWriter;
   readonly alerts?: ExternalAlerts;
   readonly machineInfo?: LiveScorerOptions['machineInfo'];
+  /**
+   * A model to install when the registry has none promoted (first start): saved as the next version
+   * and promoted, so a new platform predicts before it has the failure history to train on.
+   */
+  readonly initialModel?: () => PdmModel | undefined;
   /** Days of history replayed at start (default 14, what the features look back; 0 = none). */
   readonly warmUpDays?: number;
   /** Training settings for `POST /api/ml/train` (the window comes from the request). */
@@ -54,6 +61,14 @@ export interface LivePdm {
   stop(): Promise<void>;
 }
 
+/**
+ * `initialModel` from a model file (`twinworks ml train --model FILE`): undefined when the file does
+ * not exist; a file that is not a model this build can score with throws `ml.pdm.bad_model`.
+ */
+export function initialModelFrom(file: string): () => PdmModel | undefined {
+  return () => (existsSync(file) ? assertPdmModel(JSON.parse(readFileSync(file, 'utf8')), file) : undefined);
+}
+
 export async function startLivePdm(d: LivePdmDeps): Promise<LivePdm> {
   const onError = d.onError ?? (() => {});
   const history = historySourceFrom(d.reader, d.machines);
@@ -66,7 +81,13 @@ export async function startLivePdm(d: LivePdmDeps): Promise<LivePdm> {
     ...(d.machineInfo ? { machineInfo: d.machineInfo } : {}),
     onError,
   });
-  const promoted = await registry.promoted();
+  let promoted = await registry.promoted();
+  const initial = promoted ? undefined : d.initialModel?.();
+  if (initial) {
+    const summary = await registry.save(initial, { trainedBy: 'initial', source: 'bundled' });
+    await registry.promote(summary.version, 'initial');
+    promoted = { summary, model: initial };
+  }
   scorer.setModel(promoted?.model, promoted?.summary.version);
   let subs: Subscription[] = [];
   let stopped = false;
