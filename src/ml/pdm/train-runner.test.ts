@@ -8,33 +8,19 @@ import { createApiServer } from '../../api/index.js';
 import { createAuthService } from '../../auth/index.js';
 import { createMetrics, silentLogger } from '../../observability/index.js';
 import { createMemoryStorage } from '../../storage/index.js';
-import type { PlantConfig } from '../../sim/index.js';
 import { createPdmApiModule } from './api.js';
 import type { Dataset } from './dataset.js';
-import { buildSimDataset, type SimWindow } from './evaluate.js';
+import { buildSimDataset } from './evaluate.js';
 import { PdmErrors } from './errors.js';
 import { ModelRegistry } from './registry.js';
 import { LiveScorer } from './scorer.js';
 import { trainPdm } from './train.js';
-import type { TrainSettings } from './train-job.js';
 import { TrainWorkers } from './train-runner.js';
+import { SMALL_SIM, SMALL_TRAIN } from './testing-sim.js';
 
 const DAY = 86_400_000;
 const FROM = Date.parse('2026-01-05T00:00:00Z');
 
-/** e2e.test.ts's plant: four single-CNC lines whose bearings fail within days. */
-function plant(): PlantConfig {
-  return {
-    anomaliesPerDevicePerDay: 0,
-    sensorFaultsPerDevicePerDay: 0,
-    lines: [0.3, 0.4, 0.5, 0.6].map((wear, i) => ({
-      id: `L${i + 1}`,
-      machines: [{ type: 'cnc' as const, degradation: { bearingWear: { initialHealth: 1 - wear, lifeDays: 8 }, pressureLeak: { onsetAfterDays: 1000 } } }],
-    })),
-  };
-}
-export const SMALL_SIM: SimWindow = { plant: plant(), seed: 1, from: FROM, to: FROM + 10 * DAY };
-export const SMALL_TRAIN: TrainSettings = { modes: ['bearingWear'], minFailures: 2, folds: 2, gbdt: { rounds: 40, minSamplesLeaf: 10 }, targetPrecision: 0.5 };
 const dataset = (): Dataset => buildSimDataset(SMALL_SIM, 2, 7 * DAY);
 
 /** The model without what differs between two runs of the same training (when, and how long). */
