@@ -166,15 +166,21 @@ export function createFront(deps: FrontDeps): BrokerHooks {
     try {
       route(client, packet, done);
     } catch (err) {
-      done(err instanceof Error ? err : new Error(String(err)));
+      // route never calls `done` synchronously (see settle), so this cannot answer twice.
+      settle(done, err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  /** Answers aedes on the next tick: code that aedes runs from `done` must not run inside route's try. */
+  function settle(done: PublishDone, err: Error | null): void {
+    process.nextTick(done, err);
   }
 
   function route(client: Client, packet: PublishPacket, done: PublishDone): void {
     const s = sessions.get(client);
     const topic = packet.topic;
-    if (!s) return done(refusePublish(client, 'no_session', 'unauthenticated client', topic));
-    if (packet.qos === 2) return done(refusePublish(client, 'qos_not_supported', 'IoT Hub does not support QoS 2', topic));
+    if (!s) return settle(done, refusePublish(client, 'no_session', 'unauthenticated client', topic));
+    if (packet.qos === 2) return settle(done, refusePublish(client, 'qos_not_supported', 'IoT Hub does not support QoS 2', topic));
     const payload = packet.payload as Buffer;
     if (s.kind === 'device') {
       // A device publishes to the same telemetry topic over and over: its parse is kept per session.
@@ -182,7 +188,7 @@ export function createFront(deps: FrontDeps): BrokerHooks {
       if (!t) {
         const parsed = parseTelemetryTopic(topic);
         if (parsed) {
-          if (parsed.deviceId !== s.deviceId || parsed.moduleId) return done(refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish to '${topic}'`, topic));
+          if (parsed.deviceId !== s.deviceId || parsed.moduleId) return settle(done, refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish to '${topic}'`, topic));
           const bag = parsePropertyBag(parsed.bag);
           t = { topic, system: Object.freeze(bag.system), app: Object.freeze(bag.app) };
           s.lastTelemetry = t;
@@ -190,27 +196,27 @@ export function createFront(deps: FrontDeps): BrokerHooks {
       }
       if (t) return ingestOrRefuse(s, packet, { deviceId: s.deviceId, source: 'mqtt', topic, body: payload, system: t.system, app: t.app, arrivalMs: Date.now(), device: s.device }, done);
       if (topic.startsWith('$iothub/')) {
-        if (!deps.protocol.handle(s, topic, payload)) return done(refusePublish(client, 'topic_not_allowed', `unknown IoT Hub topic '${topic}'`, topic));
-        return done(null);
+        if (!deps.protocol.handle(s, topic, payload)) return settle(done, refusePublish(client, 'topic_not_allowed', `unknown IoT Hub topic '${topic}'`, topic));
+        return settle(done, null);
       }
       const g = matchGenericTopic(deps.topics, topic);
       if (g) {
-        if (g.deviceId !== s.deviceId) return done(refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish for device '${g.deviceId}'`, topic));
+        if (g.deviceId !== s.deviceId) return settle(done, refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish for device '${g.deviceId}'`, topic));
         const ct = g.topic.config.contentType ?? 'application/json';
         return ingestOrRefuse(s, packet, { deviceId: s.deviceId, source: 'mqtt', topic, body: payload, system: { 'content-type': ct }, app: {}, arrivalMs: Date.now(), device: s.device, assumeJson: ct === 'application/json' }, done);
       }
-      return done(refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish to '${topic}'`, topic));
+      return settle(done, refusePublish(client, 'topic_not_allowed', `device '${s.deviceId}' may not publish to '${topic}'`, topic));
     }
     if (s.kind === 'dps') {
-      if (!topic.startsWith('$dps/registrations/') || !deps.dps) return done(refusePublish(client, 'topic_not_allowed', `a provisioning client may not publish to '${topic}'`, topic));
+      if (!topic.startsWith('$dps/registrations/') || !deps.dps) return settle(done, refusePublish(client, 'topic_not_allowed', `a provisioning client may not publish to '${topic}'`, topic));
       deps.dps.request(s, topic, payload);
-      return done(null);
+      return settle(done, null);
     }
     // Service clients: the plain-broker part of the namespace only.
     if (topic.startsWith('$') || topic.startsWith('devices/') || matchGenericTopic(deps.topics, topic)) {
-      return done(refusePublish(client, 'topic_not_allowed', `service client '${s.subject}' may not publish to device topics`, topic));
+      return settle(done, refusePublish(client, 'topic_not_allowed', `service client '${s.subject}' may not publish to device topics`, topic));
     }
-    done(null);
+    settle(done, null);
   }
 
   function authorizeSubscribe(client: Client, sub: Subscription): Subscription | null {
