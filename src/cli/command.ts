@@ -14,5 +14,7 @@ export interface CliCommand {
   readonly summary: string;
   /** Printed for `twinworks <name> --help`. */
   readonly usage: string;
+  /** The command has subcommands that answer `--help` themselves (`twinworks ml evaluate --help`). */
+  readonly subcommands?: boolean;
   run(argv: readonly string[], io: CliIO): Promise<number>;
 }

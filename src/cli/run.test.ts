@@ -69,3 +69,12 @@ test('hub connection-string prints a service connection string whose key signs r
   assert.equal(await main(['hub', 'connection-string', '--policy', 'service', '--host', 'plant.example', '--data', data], again), 0);
   assert.equal(again.out.join(''), io.out.join(''));
 });
+
+test('--help after a subcommand shows that subcommand, not its parent overview', async () => {
+  const sub = capture();
+  assert.equal(await main(['ml', 'rul', '--help'], sub), 0);
+  assert.match(sub.out.join('\n'), /twinworks ml rul <train\|predict\|evaluate>/);
+  const parent = capture();
+  assert.equal(await main(['ml', '--help'], parent), 0);
+  assert.match(parent.out.join('\n'), /Usage: twinworks ml <subcommand>/);
+});

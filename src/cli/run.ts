@@ -39,7 +39,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stderr(`twinworks: unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(', ')}, version`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // A command with subcommands shows its own overview only for `--help` right after its name.
+  const wantsHelp = command.subcommands ? rest[0] === '--help' || rest[0] === '-h' : rest.includes('--help') || rest.includes('-h');
+  if (wantsHelp) {
     io.stdout(command.usage);
     return 0;
   }

@@ -21,10 +21,10 @@ const SUBCOMMANDS: readonly CliCommand[] = [nabCommand, rulCommand, classifyComm
 export const mlCommand: CliCommand = {
   name: 'ml',
   summary: 'anomaly detection (NAB), remaining useful life, failure classification',
+  subcommands: true,
   usage: ['Usage: twinworks ml <subcommand> …', '', ...SUBCOMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`), '', 'twinworks ml help <subcommand> for its flags.'].join('\n'),
   async run(argv, io) {
-    // `twinworks ml help <sub>`: the top-level CLI answers `--help` anywhere on the line with this
-    // command's usage, so a subcommand's own usage needs a spelling of its own.
+    // `twinworks ml <sub> --help` and `twinworks ml help <sub>` both show the subcommand's usage.
     const [first, ...others] = argv;
     if (first === 'help' && others.length === 0) {
       io.stdout(mlCommand.usage);
