@@ -16,7 +16,7 @@ const PDM_KEY = 'tw.pdmStartedOn';
 
 export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams): () => void {
   const t = ctx.i18n.t.bind(ctx.i18n);
-  let period: Period = (params.get('period') as Period) in PERIOD_MS ? (params.get('period') as Period) : '7d';
+  let period: Period = (params.get('period') as Period) in PERIOD_MS ? (params.get('period') as Period) : '24h';
   let disposed = false;
   const toolbar = h('div', { class: 'toolbar' });
   const table = h('div', { class: 'oee-table' }, placeholder('loading', t('common.loading')));
@@ -66,19 +66,21 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
     );
   const fmtParams = (p: Readonly<Record<string, number | string>>) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? ctx.i18n.num(v, 2) : v]));
 
+  let loadSeq = 0;
   const load = async () => {
+    // A newer load (another period chosen) makes this one stale: it stops drawing.
+    const mySeq = ++loadSeq;
+    const stale = () => disposed || mySeq !== loadSeq;
     await ctx.twins.ready();
     const lines = linesOf(ctx);
     const site = siteOf(ctx);
     const to = new Date();
     const from = new Date(to.getTime() - PERIOD_MS[period]);
     const scopes = [...(site ? [{ id: site, name: t('exec.plant') }] : []), ...lines.map((l) => ({ id: l.id, name: l.name }))];
-    // The trend (OEE per bucket, the heaviest query) is asked for at once, beside the period's figures.
     const bucket = period === '8h' || period === '24h' ? 'hour' : 'day';
     fill(trend, placeholder('loading', t('common.loading')));
-    const trendsPending = Promise.all(scopes.map((s) => readOeeTrend(ctx.api, s.id, from, to, bucket)));
     const results = await Promise.all(scopes.map((s) => readOee(ctx.api, s.id, from, to)));
-    if (disposed) return;
+    if (stale()) return;
     const first = results.find((r) => !r.ok);
     if (first && !first.ok && results.every((r) => !r.ok)) {
       showOutcome(ctx, table, first, () => '');
@@ -106,10 +108,18 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
       const plantIdx = site ? 0 : -1;
       const plant: Oee | undefined = plantIdx === 0 && results[0]!.ok ? results[0]!.value : undefined;
       await drawCosts(plant, from, to);
+      if (stale()) return;
     }
     // The trend is OEE recomputed per bucket from the history (not an average of stored figures).
-    const trends = await trendsPending;
-    if (disposed) return;
+    // The trend recomputes OEE per bucket, the heaviest query here: one scope at a time, after the
+    // figures, so they are not slowed by it; the box says how far it got.
+    const trends: Awaited<ReturnType<typeof readOeeTrend>>[] = [];
+    for (const s of scopes) {
+      fill(trend, placeholder('loading', `${t('common.loading')} ${trends.length + 1}/${scopes.length}`));
+      trends.push(await readOeeTrend(ctx.api, s.id, from, to, bucket));
+      if (stale()) return;
+    }
+    if (stale()) return;
     const okTrends = trends.flatMap((r, i) => (r.ok ? [{ name: scopes[i]!.name, rows: r.value }] : []));
     const firstTrendFailure = trends.find((r) => !r.ok);
     if (okTrends.length === 0 && firstTrendFailure) return showOutcome(ctx, trend, firstTrendFailure, () => '');
