@@ -33,6 +33,9 @@ export { historySourceFrom, labelSourceFrom, type PointReader, type MachineList,
 export { simulateHistory, recordsFromLabels, type SimHistoryOptions, type SimHistory } from './sim-data.js';
 export { evaluatePdm, buildSimDataset, type EvaluateOptions, type EvaluationReport, type SimWindow } from './evaluate.js';
 export { createPdmApiModule, type PdmApiDeps } from './api.js';
+export { TrainWorkers, trainFromHistoryInWorker, type TrainRunOptions } from './train-runner.js';
+export { runTrainJob, type TrainJob, type TrainSettings } from './train-job.js';
+export { bootstrapModel, bootstrapSource, demoBootstrap, DEMO_BOOTSTRAP_DAYS, BOOTSTRAP_TRAINED_BY, type BootstrapOptions } from './bootstrap.js';
 export { trainCommand, evaluateCommand } from './command.js';
 export { formatReport } from './report.js';
 export { inferMachineInfo } from './machines.js';

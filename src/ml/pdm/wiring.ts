@@ -16,12 +16,14 @@ import type { EventBus, Subscription } from '../../bus/index.js';
 import type { StorageAdapter } from '../../storage/index.js';
 import { createPdmApiModule } from './api.js';
 import { historySourceFrom, labelSourceFrom, type MachineList, type PointReader } from './history-adapters.js';
-import { trainFromHistory, type HistoryTrainRequest } from './history-train.js';
+import { bootstrapModel, demoBootstrap, DEMO_BOOTSTRAP_DAYS, type BootstrapOptions } from './bootstrap.js';
+import type { HistoryTrainRequest } from './history-train.js';
 import { connectScorer } from './live.js';
 import { warningSinkFrom, type ExternalAlerts } from './port-adapters.js';
-import { ModelRegistry } from './registry.js';
+import { ModelRegistry, type ModelSummary } from './registry.js';
 import { assertPdmModel, type PdmModel } from './model.js';
 import { LiveScorer, type LiveScorerOptions, type PointWriter, type TwinWriter } from './scorer.js';
+import { TrainWorkers, trainFromHistoryInWorker } from './train-runner.js';
 import type { HistorySource, LabelSource } from './types.js';
 
 export interface LivePdmDeps {
@@ -44,6 +46,12 @@ export interface LivePdmDeps {
   readonly warmUpDays?: number;
   /** Training settings for `POST /api/ml/train` (the window comes from the request). */
   readonly train?: Omit<HistoryTrainRequest, 'from' | 'to'>;
+  /**
+   * When the registry holds no model at all (after `initialModel`): train one from a simulated
+   * history in a worker, save it labelled as such, promote it (bootstrap.ts). `'demo'`: the demo's
+   * first start (`demoBootstrap`, docs/ml-live.md §Bootstrap model).
+   */
+  readonly bootstrap?: BootstrapOptions | 'demo';
   readonly onError?: (err: unknown, what: string) => void;
   /** Called once the warm-up is done and the scorer follows the bus. */
   readonly onReady?: (info: { readonly samples: number; readonly modelVersion?: number }) => void;
@@ -58,6 +66,8 @@ export interface LivePdm {
   readonly api: ApiModule;
   /** Resolves when warm-up has finished and the bus subscriptions are in place (errors go to onError). */
   readonly ready: Promise<void>;
+  /** The bootstrap model once trained and promoted; undefined when none was asked for, skipped or failed (onError). */
+  readonly bootstrapped: Promise<ModelSummary | undefined>;
   stop(): Promise<void>;
 }
 
@@ -110,11 +120,22 @@ export async function startLivePdm(d: LivePdmDeps): Promise<LivePdm> {
     }
     d.onReady?.({ samples, ...(promoted ? { modelVersion: promoted.summary.version } : {}) });
   })();
-  const api = createPdmApiModule({ scorer, registry, train: (w) => trainFromHistory(history, labels, { ...d.train, ...w }) });
+  // Training is minutes of synchronous CPU: it runs in worker threads (train-runner.ts).
+  const workers = new TrainWorkers();
+  const bootstrap = d.bootstrap === 'demo' ? demoBootstrap(DEMO_BOOTSTRAP_DAYS) : d.bootstrap;
+  const bootstrapped = bootstrap && !promoted
+    ? bootstrapModel({ registry, scorer, workers, options: bootstrap }).catch((err: unknown) => {
+      if (!stopped) onError(err, 'bootstrap');
+      return undefined;
+    })
+    : Promise.resolve(undefined);
+  const api = createPdmApiModule({ scorer, registry, train: (w) => trainFromHistoryInWorker(workers, history, labels, { ...d.train, ...w }) });
   return {
-    scorer, registry, history, labels, api, ready,
+    scorer, registry, history, labels, api, ready, bootstrapped,
     async stop() {
       stopped = true;
+      await workers.close();
+      await bootstrapped;
       await ready.catch(() => undefined);
       for (const s of subs) await s.close();
       await scorer.flush();
