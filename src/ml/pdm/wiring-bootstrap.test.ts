@@ -21,11 +21,12 @@ test('empty registry: ready at once, the bootstrap model arrives later, promoted
   try {
     await pdm.ready;
     // Serving before the model exists (training takes seconds even on this tiny history).
-    assert.equal(pdm.scorer.currentModel, undefined);
+    const current = () => pdm.scorer.currentModel; // a getter: read again after the await below
+    assert.equal(current(), undefined);
     const summary = await pdm.bootstrapped;
     assert.equal(summary?.version, 1);
     assert.equal(summary?.trainedBy, 'bootstrap');
-    assert.equal(pdm.scorer.currentModel?.version, 1);
+    assert.equal(current()?.version, 1);
     assert.equal((await pdm.registry.promoted())?.summary.version, 1);
     assert.deepEqual(errors, []);
   } finally {
