@@ -3,7 +3,7 @@
  * suite checks all of them reject the same things).
  */
 import { AGGREGATE_FUNCTIONS, type AggregateFunction, type AggregateQuery, type EdgeQuery, type PointRange, type TextPoint } from './port-series.js';
-import { checkText, checkTime, invalid, LIMITS } from './validate.js';
+import { checkSeriesName, checkText, checkTime, invalid, LIMITS } from './validate.js';
 
 export const SERIES_LIMITS = {
   textBytes: 4096,
@@ -18,7 +18,7 @@ export function checkTextPoints(points: readonly TextPoint[]): void {
   if (points.length > LIMITS.pointsPerAppend) throw invalid('points', `at most ${LIMITS.pointsPerAppend} points per append`, { count: points.length });
   for (let i = 0; i < points.length; i++) {
     const p = points[i] as TextPoint;
-    checkText(p.series, `points[${i}].series`, 'series');
+    checkSeriesName(p.series, () => `points[${i}].series`);
     checkTime(p.time, `points[${i}].time`);
     checkTime(p.arrival, `points[${i}].arrival`);
     if (typeof p.text !== 'string' || p.text.includes('\u0000') || /\p{Surrogate}/u.test(p.text)) throw invalid(`points[${i}].text`, 'must be a string without U+0000 or lone surrogates');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TwinworksError } from '../shared/errors.js';
-import { checkListOptions, checkOps, checkPoints, compareIds, prefixUpperBound, serializeBody } from './validate.js';
+import { checkListOptions, checkOps, checkPoints, compareIds, KNOWN_SERIES_MAX, knownSeriesCount, prefixUpperBound, serializeBody } from './validate.js';
 
 function fails(fn: () => unknown, code: string, field?: string): void {
   assert.throws(fn, (err: unknown) => {
@@ -71,4 +71,26 @@ test('list options and points: defaults and bounds', () => {
   const year1 = new Date(0);
   year1.setUTCFullYear(1, 0, 1);
   checkPoints([{ ...ok, time: year1 }]);
+});
+
+test('series names: a bad name is refused after good ones were cached, and the cache stays bounded', () => {
+  const point = (series: string) => ({ series, time: new Date(0), arrival: new Date(0), value: 1 });
+  checkPoints([point('line1/temp'), point('line1/rpm'), point('line1/temp')]);
+  checkPoints([point('line1/temp')]);
+  // Each rule of checkText still applies to names never seen, at the right index.
+  fails(() => checkPoints([point('line1/temp'), point('')]), 'storage.invalid_input', 'points[1].series');
+  fails(() => checkPoints([point('line1/temp'), point('a\u0000b')]), 'storage.invalid_input', 'points[1].series');
+  fails(() => checkPoints([point('line1/rpm'), point('line1/temp'), point('x\ud800')]), 'storage.invalid_input', 'points[2].series');
+  // 171 three-byte characters = 513 UTF-8 bytes, one over the 512-byte limit; 170 (510 bytes) pass.
+  checkPoints([point('€'.repeat(170))]);
+  fails(() => checkPoints([point('line1/temp'), point('€'.repeat(171))]), 'storage.invalid_input', 'points[1].series');
+  fails(() => checkPoints([point('line1/temp'), { ...point('x'), series: 7 as unknown as string }]), 'storage.invalid_input', 'points[1].series');
+  // A refused name is not remembered: it fails again.
+  fails(() => checkPoints([point('')]), 'storage.invalid_input', 'points[0].series');
+  // Filling the cache clears it rather than growing past the bound.
+  for (let i = 0; i <= KNOWN_SERIES_MAX; i++) checkPoints([point(`fill-${i}`)]);
+  assert.ok(knownSeriesCount() <= KNOWN_SERIES_MAX);
+  assert.ok(knownSeriesCount() >= 1);
+  // A time out of range is still refused for a known name.
+  fails(() => checkPoints([{ ...point('line1/temp'), arrival: new Date(Number.NaN) }]), 'storage.invalid_input', 'points[0].arrival');
 });
