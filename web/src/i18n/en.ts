@@ -222,6 +222,7 @@ export const en = {
   'reason.idle': 'idle',
   'reason.setup': 'setup',
   'command.reset': 'Release emergency stop',
+  'exec.plantTrendMethod': 'Plant: the lines rolled up, Σ productive time ÷ Σ planned production time (time-weighted, as the plant figure above)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -224,4 +224,5 @@ export const es: Readonly<Record<MessageKey, string>> = {
   'reason.idle': 'en espera',
   'reason.setup': 'preparación',
   'command.reset': 'Liberar parada de emergencia',
+  'exec.plantTrendMethod': 'Planta: las líneas agregadas, Σ tiempo productivo ÷ Σ tiempo de producción planificado (ponderado en el tiempo, como la cifra de planta de arriba)',
 };

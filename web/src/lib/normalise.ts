@@ -111,6 +111,8 @@ export interface Oee {
   readonly quality?: number;
   readonly oee?: number;
   readonly plannedProductionSeconds: number;
+  /** Ideal cycle time × good count: the fully productive time (OEE = productive ÷ planned). */
+  readonly productiveSeconds?: number;
   readonly runSeconds: number;
   readonly downtimeSeconds: number;
   readonly goodCount: number;
@@ -163,6 +165,7 @@ export function normaliseOee(body: unknown): Oee | undefined {
     ['mttrSec', 'mttrSeconds'],
     ['energyKwh', 'energyKwh'],
     ['energyPerGoodUnitKwh', 'energyPerGoodUnitKwh'],
+    ['productiveSec', 'productiveSeconds'],
   ] as const) {
     const x = num(b[from_]);
     if (x !== undefined) out[to_] = x;

@@ -8,6 +8,7 @@ import type { AppContext } from '../app/context.js';
 import { fill, h, placeholder } from '../app/dom.js';
 import { readOee, readOeeTrend, readPdmStart, type Oee, type Series } from '../api/data.js';
 import { availabilityGain, downtimeCost, energyPerUnit, parseRates, scrapCost, type CostRates, type Figure } from '../lib/costs.js';
+import { rollupTrend } from '../lib/rollup.js';
 import { linesOf, periodPicker, PERIOD_MS, showOutcome, siteOf, type Period } from './common.js';
 import type { MessageKey } from '../i18n/i18n.js';
 
@@ -110,23 +111,24 @@ export function mount(el: HTMLElement, ctx: AppContext, params: URLSearchParams)
       await drawCosts(plant, from, to);
       if (stale()) return;
     }
-    // The trend is OEE recomputed per bucket from the history (not an average of stored figures).
-    // The trend recomputes OEE per bucket, the heaviest query here: one scope at a time, after the
-    // figures, so they are not slowed by it; the box says how far it got.
+    // The trend is OEE recomputed per bucket from the history (not an average of stored figures), the
+    // heaviest query here: per line, one at a time, after the figures; the box says how far it got.
+    // The plant's buckets are the lines' rolled up (rollupTrend), not a second pass over every machine.
+    const lineScopes = lines.map((l) => ({ id: l.id, name: l.name }));
     const trends: Awaited<ReturnType<typeof readOeeTrend>>[] = [];
-    for (const s of scopes) {
-      fill(trend, placeholder('loading', `${t('common.loading')} ${trends.length + 1}/${scopes.length}`));
+    for (const s of lineScopes) {
+      fill(trend, placeholder('loading', `${t('common.loading')} ${trends.length + 1}/${lineScopes.length}`));
       trends.push(await readOeeTrend(ctx.api, s.id, from, to, bucket));
       if (stale()) return;
     }
-    if (stale()) return;
-    const okTrends = trends.flatMap((r, i) => (r.ok ? [{ name: scopes[i]!.name, rows: r.value }] : []));
+    const okTrends = trends.flatMap((r, i) => (r.ok ? [{ name: lineScopes[i]!.name, rows: r.value }] : []));
     const firstTrendFailure = trends.find((r) => !r.ok);
     if (okTrends.length === 0 && firstTrendFailure) return showOutcome(ctx, trend, firstTrendFailure, () => '');
     const series: Series[] = okTrends.map((x) => ({ twinId: x.name, signal: 'OEE', points: x.rows.flatMap((r) => (r.oee === undefined ? [] : [{ t: r.from, v: r.oee }])) }));
+    if (site && okTrends.length === lineScopes.length) series.unshift({ twinId: t('exec.plant'), signal: 'OEE', points: rollupTrend(okTrends.map((x) => x.rows)) });
     if (!series.some((x) => x.points.length)) return fill(trend, placeholder('empty', t('common.noDataYet')));
     const box = h('div', { class: 'chart' });
-    fill(trend, box, h('p', { class: 'method' }, t('exec.trendMethod', { bucket: t(bucket === 'hour' ? 'period.hour' : 'period.day') })));
+    fill(trend, box, h('p', { class: 'method' }, t('exec.trendMethod', { bucket: t(bucket === 'hour' ? 'period.hour' : 'period.day') })), h('p', { class: 'method' }, t('exec.plantTrendMethod')));
     void import('../charts/charts.js').then(({ timeChart }) => timeChart(box, series, { width: Math.min(900, el.clientWidth - 16), height: 260, locale: ctx.i18n.locale, yLabel: 'OEE', percent: true }));
   };
 
