@@ -8,7 +8,6 @@
  */
 import {
   DOUBLE,
-  DuckDBDataChunk,
   LIST,
   TIMESTAMPTZ,
   VARCHAR,
@@ -21,9 +20,9 @@ import {
 import type { TimePoint } from '../port.js';
 import type { AggregateRow, ArchiveCounts, ArchiveTarget, PointRange, TextPoint } from '../port-series.js';
 import type { CheckedAggregate, CheckedEdge } from '../validate-series.js';
+import { CHUNK_ROWS, textPointChunk } from './chunks.js';
 import { inTransaction, tz } from './writer.js';
 
-const CHUNK_ROWS = 2048;
 const fromTz = (v: DuckDBValue) => new Date(Number((v as DuckDBTimestampTZValue).micros / 1000n));
 const num = (v: DuckDBValue) => (typeof v === 'bigint' ? Number(v) : (v as number));
 /** A timestamp literal from a validated Date. */
@@ -35,13 +34,7 @@ export async function appendTextPoints(conn: DuckDBConnection, points: readonly 
     const appender = await conn.createAppender('text_points');
     try {
       for (let start = 0; start < points.length; start += CHUNK_ROWS) {
-        const slice = points.slice(start, start + CHUNK_ROWS);
-        const chunk = DuckDBDataChunk.create([VARCHAR, TIMESTAMPTZ, TIMESTAMPTZ, VARCHAR], slice.length);
-        chunk.setColumnValues(0, slice.map((p) => p.series));
-        chunk.setColumnValues(1, slice.map((p) => tz(p.time)));
-        chunk.setColumnValues(2, slice.map((p) => tz(p.arrival)));
-        chunk.setColumnValues(3, slice.map((p) => p.text));
-        appender.appendDataChunk(chunk);
+        appender.appendDataChunk(textPointChunk(points, start, Math.min(CHUNK_ROWS, points.length - start)));
       }
       appender.flushSync();
     } finally {

@@ -6,11 +6,14 @@
  * what lets concurrent writers scale. Each batch is still all-or-nothing on its own: a batch whose
  * version check fails is rejected alone (plan.ts), and no batch is acknowledged before the COMMIT.
  */
-import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBTimestampTZValue, LIST, TIMESTAMPTZ, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, LIST, TIMESTAMPTZ, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { CollectionName } from '../collections.js';
 import { idsByCollection, planBatches, type CollectionChanges, type PlannedRow } from '../plan.js';
 import type { TimePoint, WriteResult } from '../port.js';
 import type { CheckedOp } from '../validate.js';
+import { CHUNK_ROWS, pointChunk, tz } from './chunks.js';
+
+export { tz };
 
 export type QueryFn = (conn: DuckDBConnection, sql: string, values: DuckDBValue[], types?: DuckDBType[]) => Promise<DuckDBValue[][]>;
 
@@ -20,14 +23,8 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** DuckDB's vector size: the most rows one data chunk holds. */
-const CHUNK_ROWS = 2048;
-const POINT_TYPES = [VARCHAR, TIMESTAMPTZ, TIMESTAMPTZ, DOUBLE];
-
 /** Bounds one group so a burst cannot build an unbounded transaction. */
 const MAX_GROUP_OPS = 20_000;
-
-export const tz = (d: Date) => new DuckDBTimestampTZValue(BigInt(d.getTime()) * 1000n);
 
 export async function inTransaction<T>(conn: DuckDBConnection, body: () => Promise<T>): Promise<T> {
   await conn.run('BEGIN TRANSACTION');
@@ -123,7 +120,7 @@ export class DuckDbWriter {
 
   /**
    * Points go in as data chunks through the appender: one native call per column per 2048 rows
-   * instead of five per row (2–3× faster, see docs/storage.md). Inside one transaction so an append
+   * instead of five per row (2–3× faster, see docs/storage.md), built in one pass (chunks.ts). Inside one transaction so an append
    * is all-or-nothing even though the appender flushes several chunks.
    */
   async appendPoints(points: readonly TimePoint[]): Promise<void> {
@@ -131,13 +128,7 @@ export class DuckDbWriter {
       const appender = await this.conn.createAppender('points');
       try {
         for (let start = 0; start < points.length; start += CHUNK_ROWS) {
-          const slice = points.slice(start, start + CHUNK_ROWS);
-          const chunk = DuckDBDataChunk.create(POINT_TYPES, slice.length);
-          chunk.setColumnValues(0, slice.map((p) => p.series));
-          chunk.setColumnValues(1, slice.map((p) => tz(p.time)));
-          chunk.setColumnValues(2, slice.map((p) => tz(p.arrival)));
-          chunk.setColumnValues(3, slice.map((p) => p.value));
-          appender.appendDataChunk(chunk);
+          appender.appendDataChunk(pointChunk(points, start, Math.min(CHUNK_ROWS, points.length - start)));
         }
         appender.flushSync();
       } finally {
