@@ -11,11 +11,13 @@ import { createMemoryStorage } from '../../storage/index.js';
 import { createPdmApiModule } from './api.js';
 import type { Dataset } from './dataset.js';
 import { buildSimDataset } from './evaluate.js';
+import { simulateHistory } from './sim-data.js';
+import type { HistorySource, LabelSource, MachineSample } from './types.js';
 import { PdmErrors } from './errors.js';
 import { ModelRegistry } from './registry.js';
 import { LiveScorer } from './scorer.js';
 import { trainPdm } from './train.js';
-import { TrainWorkers } from './train-runner.js';
+import { TrainWorkers, trainFromHistoryInWorker } from './train-runner.js';
 import { SMALL_SIM, SMALL_TRAIN } from './testing-sim.js';
 
 const DAY = 86_400_000;
@@ -97,5 +99,28 @@ test('POST /api/ml/train: the event loop keeps serving timers while the model tr
     await workers.close();
     await api.close();
     await store.close();
+  }
+});
+
+test('trainFromHistoryInWorker: rows from the history ports on this thread, the model from the worker', async () => {
+  const samples = new Map<string, MachineSample[]>();
+  const sim = simulateHistory({ ...SMALL_SIM, from: SMALL_SIM.from - 2 * DAY, to: SMALL_SIM.to + 7 * DAY }, () => (d, s) => void (samples.get(d) ?? samples.set(d, []).get(d)!).push(s));
+  const history: HistorySource = {
+    machines: async () => sim.machines,
+    readSeries: async (d, _signals, from, to) => (samples.get(d) ?? []).filter((s) => s.time >= from && s.time < to),
+  };
+  const labels: LabelSource = { failures: async (from, to) => sim.failures.filter((f) => f.time >= from && f.time < to) };
+  const workers = new TrainWorkers();
+  try {
+    const model = await trainFromHistoryInWorker(workers, history, labels, { from: SMALL_SIM.from, to: SMALL_SIM.to, warmUpDays: 2, train: SMALL_TRAIN });
+    assert.deepEqual(model.dataWindow, { from: '2026-01-05T00:00:00.000Z', to: '2026-01-15T00:00:00.000Z' });
+    // Every bearing failure of the simulated window is counted, as the simulator labelled them.
+    const inWindow = sim.failures.filter((f) => f.mode === 'bearingWear' && f.time >= SMALL_SIM.from && f.time < SMALL_SIM.to).length;
+    assert.ok(inWindow >= 2);
+    assert.deepEqual(model.metrics.failures, { bearingWear: inWindow });
+    // Four machines × 240 hour boundaries of [from, to).
+    assert.equal(model.metrics.rows, 4 * 240);
+  } finally {
+    await workers.close();
   }
 });

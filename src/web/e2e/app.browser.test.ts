@@ -176,6 +176,23 @@ test('the twin explorer: a query as table and graph, and an edit sent as JSON Pa
   }
 });
 
+test('a viewer lands on the executive view: OEE of the plant and each line, the trend, and each figure’s method', { skip }, async () => {
+  const context = await newContext();
+  try {
+    const page = await signIn(context, 'viewer', 'viewer-password');
+    assert.equal(new URL(page.url()).pathname, '/executive');
+    const rows = page.locator('.oee-table tbody tr th');
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.allInnerTexts(), ['Plant', 'LINE-1', 'LINE-2', 'LINE-3']);
+    // The trend is drawn (or says there is no data), never left loading; methods stand beside figures.
+    await page.waitForSelector('.trend .uplot, .trend .placeholder:not(.loading)', { timeout: 60_000 });
+    assert.ok((await page.locator('.costs .kpi .method').count()) >= 5, 'every cost figure shows its method');
+    await page.screenshot({ path: join(SHOTS, 'executive.png'), fullPage: true });
+  } finally {
+    await context.close();
+  }
+});
+
 test('switching to Spanish translates the app, and the choice survives a reload', { skip }, async () => {
   const context = await newContext();
   try {

@@ -42,7 +42,8 @@ export function timeChart(el: HTMLElement, series: readonly Series[], opts: { wi
     {
       width: opts.width,
       height: opts.height,
-      scales: { x: { time: true } },
+      // Fractions shown as percent run from 0 to at least 100 % (an all-zero series would otherwise scale to 0–100, i.e. 10,000 %).
+      scales: { x: { time: true }, ...(opts.percent ? { y: { range: (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, Math.max(1, max)] } } : {}) },
       axes: [
         { stroke: '#c9d3dc', grid: { stroke: '#24313d' }, space: 70, values: (_u, ticks) => ticks.map((t) => tickFmt.format(t * 1000)) },
         {
