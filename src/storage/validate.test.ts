@@ -94,3 +94,18 @@ test('series names: a bad name is refused after good ones were cached, and the c
   // A time out of range is still refused for a known name.
   fails(() => checkPoints([{ ...point('line1/temp'), arrival: new Date(Number.NaN) }]), 'storage.invalid_input', 'points[0].arrival');
 });
+
+test('serializeBody: the fast path returns the same text, and every bad body still fails with its path', () => {
+  const good = { a: [1, 'x', true, null, { b: 2.5 }], 'k\\u0000': 'a backslash-u in text is fine' };
+  assert.equal(serializeBody(good), JSON.stringify(good));
+  const bad: Array<[unknown, RegExp]> = [
+    [{ deep: { list: ['ok', 'nul\u0000'] } }, /body\.deep\.list\[1\].*U\+0000/],
+    [{ deep: { ['key\uD800']: 1 } }, /key must not contain U\+0000 or lone surrogates/],
+    [{ s: 'half \uDC00 pair' }, /body\.s.*lone UTF-16 surrogate/],
+    [{ n: Number.NaN }, /body\.n.*NaN is not a JSON number/],
+    [{ u: undefined }, /body\.u.*undefined is not JSON/],
+    [{ d: new Date(0) }, /body\.d.*Date is not a plain JSON object/],
+    [[1, , 3], /body\[1\].*sparse arrays/],
+  ];
+  for (const [body, message] of bad) assert.throws(() => serializeBody(body), (err: Error) => message.test(err.message), String(message));
+});

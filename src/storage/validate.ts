@@ -67,8 +67,19 @@ export function checkIdList(ids: readonly string[]): string[] {
   return [...new Set(ids.map((id, i) => checkId(id, `ids[${i}]`)))];
 }
 
+// Well-formed JSON.stringify (ES2019) writes U+0000 as \u0000 and a lone surrogate as \udXXX, so a
+// text without these escapes has neither (a literal backslash-u in a string only costs the slow walk).
+const SUSPECT_ESCAPE = /\\u(?:0000|d[89a-f])/;
+
 /** Validates that `body` is plain JSON and returns its text. */
 export function serializeBody(body: unknown, field = 'body'): string {
+  // Fast path (every write): structure only, strings checked once on the text. Anything suspicious
+  // takes the full walk, which finds the offending path for the error.
+  if (isPlainJson(body, 0)) {
+    const text = JSON.stringify(body);
+    // UTF-8 needs at most 3 bytes per UTF-16 unit, so short texts cannot exceed the limit.
+    if (!SUSPECT_ESCAPE.test(text) && text.length * 3 <= LIMITS.bodyBytes) return text;
+  }
   checkJsonValue(body, [field], 0);
   const text = JSON.stringify(body);
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -76,6 +87,31 @@ export function serializeBody(body: unknown, field = 'body'): string {
     throw StorageErrors.create('too_large', `${field} is ${bytes} bytes, more than ${LIMITS.bodyBytes}`, { field, bytes, limit: LIMITS.bodyBytes });
   }
   return text;
+}
+
+/** The structural rules of checkJsonValue without paths or string checks; false = take the full walk. */
+function isPlainJson(value: unknown, depth: number): boolean {
+  if (depth > LIMITS.bodyDepth) return false;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 function jsonPath(path: readonly (string | number)[]): string {
