@@ -103,11 +103,11 @@ try {
     const line = `LINE-${l}`;
     jobs.push(async () => {
       await put(`/digitaltwins/${line}`, { $metadata: { $model: `${P}ProductionLine;1` }, name: line, lineNumber: l });
-      await Promise.all(cell.map(([code, model, extra], i) => put(`/digitaltwins/${line}-${code}`, { $metadata: { $model: `${P}${model};1` }, name: `${line}-${code}`, position: i + 1, state: 'Running', ...extra })));
+      await Promise.all(cell.map(([code, model, extra], i) => put(`/digitaltwins/${line}-${code}`, { $metadata: { $model: `${P}${model};1` }, name: `${line}-${code}`, position: i + 1, state: 'running', ...extra })));
       await Promise.all(cell.map(([code]) => put(`/digitaltwins/${line}/relationships/contains-${line}-${code}`, { $relationshipName: 'contains', $targetId: `${line}-${code}` })));
     });
   }
-  for (let l = 1; l <= 3; l++) for (const [code] of cell) jobs.push(async () => void (await h.call('PATCH', `/digitaltwins/LINE-${l}-${code}?${v}`, { token: admin, body: [{ op: 'replace', path: '/state', value: 'Running' }], contentType: 'application/json-patch+json' })));
+  for (let l = 1; l <= 3; l++) for (const [code] of cell) jobs.push(async () => void (await h.call('PATCH', `/digitaltwins/LINE-${l}-${code}?${v}`, { token: admin, body: [{ op: 'replace', path: '/state', value: 'running' }], contentType: 'application/json-patch+json' })));
   const started = Date.now();
   for (let i = 0; i < jobs.length; i += 16) await Promise.all(jobs.slice(i, i + 16).map((j) => j()));
   console.log(`\n# ${lines * cell.length} machines (${lines} lines) created through the ADT API in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -134,7 +134,7 @@ try {
   // Twin change → new colour on screen: PATCH through the API, wait for the instance colour.
   const latency: number[] = [];
   for (let i = 0; i < (quick ? 6 : 20); i++) {
-    const [state, color] = i % 2 === 0 ? ['Fault', '#d64541'] : ['Running', '#2e9e5b'];
+    const [state, color] = i % 2 === 0 ? ['down', '#d64541'] : ['running', '#2e9e5b'];
     const t0 = Date.now();
     await h.call('PATCH', `/digitaltwins/LINE-1-CNC?${v}`, { token: admin, body: [{ op: 'replace', path: '/state', value: state }], contentType: 'application/json-patch+json' });
     await page.waitForFunction((c) => (globalThis as unknown as { __twinworks: { factory: { colorOf(id: string): string } } }).__twinworks.factory.colorOf('LINE-1-CNC') === c, color, { polling: 'raf', timeout: 10_000 });
