@@ -53,6 +53,16 @@ export type Handler<N extends EventName> = (event: Envelope<N>) => void | Promis
 export interface PublishOptions {
   /** Ordering key: events with the same key are delivered in publish order. Any string. */
   readonly key?: string;
+  /**
+   * The publisher hands the payload over and never reads-to-modify or writes it again (default false).
+   * Handlers still get a deep-frozen payload equal to its JSON round trip, but the in-process bus
+   * freezes the caller's object in place instead of copying it, so a later write by the publisher
+   * throws a TypeError (ESM is strict mode) and nested objects shared with other data get frozen too.
+   * A payload that JSON would alter (Dates, undefined values, NaN, -0, class instances) is copied as
+   * without the option, possibly after parts of it were frozen. NATS serialises every payload
+   * anyway, so there the option changes nothing. Use it for payloads built just for the event.
+   */
+  readonly transfer?: boolean;
 }
 
 export interface PublishReceipt {
@@ -105,7 +115,8 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export type PublishItem = { [N in EventName]: { readonly name: N; readonly payload: EventCatalogue[N]; readonly key?: string } }[EventName];
+/** One event for publishMany; `key` and `transfer` as in PublishOptions. */
+export type PublishItem = { [N in EventName]: { readonly name: N; readonly payload: EventCatalogue[N]; readonly key?: string; readonly transfer?: boolean } }[EventName];
 
 /** Minimal structural logger (pino's Logger fits). */
 export interface BusLogger {

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventCatalogue, EventName } from '../catalogue.js';
-import { checkEventName, deadLetterOf, frozenJson, resolveSubscription, type EventRecord } from '../delivery.js';
+import { checkEventName, deadLetterOf, resolveSubscription, type EventRecord } from '../delivery.js';
 import { BusErrors } from '../errors.js';
 import { checkKey } from '../key.js';
+import { isolatePayload } from '../payload.js';
 import type { BusLogger, CheckedPattern, EventBus, Handler, MatchingNames, PublishItem, PublishOptions, PublishReceipt, SubscribeOptions, Subscription } from '../port.js';
 import { InProcessConsumer, type ConsumerHost, type Member } from './consumer.js';
 import { EventLog } from './log.js';
@@ -50,16 +51,17 @@ class InProcessBus implements EventBus, ConsumerHost {
   }
 
   async publish<N extends EventName>(name: N, payload: EventCatalogue[N], options: PublishOptions = {}): Promise<PublishReceipt> {
-    const [receipt] = await this.publishMany([{ name, payload, key: options.key } as PublishItem]);
+    const [receipt] = await this.publishMany([{ name, payload, key: options.key, transfer: options.transfer } as PublishItem]);
     return receipt as PublishReceipt;
   }
 
   async publishMany(events: ReadonlyArray<PublishItem>): Promise<PublishReceipt[]> {
     this.checkOpen();
-    // Validate everything first so a bad item appends nothing.
+    // Validate everything first so a bad item appends nothing. (With `transfer`, items before a bad
+    // one may already be frozen in place; their publishers handed them over, so that is theirs to keep.)
     const prepared = events.map((e) => {
       const name = checkEventName(e.name);
-      return { id: randomUUID(), name, key: checkKey(e.key), payload: frozenJson(name, e.payload) };
+      return { id: randomUUID(), name, key: checkKey(e.key), payload: isolatePayload(name, e.payload, e.transfer === true) };
     });
     const time = new Date().toISOString();
     const receipts = prepared.map((p) => {

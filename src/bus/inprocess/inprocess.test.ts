@@ -113,3 +113,25 @@ test('inprocess: the handler runs after publish() and subscribe() return, never 
     await bus.close();
   }
 });
+
+test('inprocess: publish with transfer hands the payload over (frozen in place), without it the publisher keeps a free copy', async () => {
+  const bus = createInProcessBus({ logger: silent });
+  try {
+    const got: TelemetryReceived[] = [];
+    await bus.subscribe('telemetry.received', (e) => void got.push(e.payload));
+    const handedOver = telemetry('d1', 1);
+    await bus.publish('telemetry.received', handedOver, { key: 'd1', transfer: true });
+    assert.throws(() => {
+      (handedOver.values as Record<string, number>)['n'] = 5;
+    }, TypeError);
+    const kept = telemetry('d2', 2);
+    await bus.publishMany([{ name: 'telemetry.received', key: 'd2', payload: kept }]);
+    (kept.values as Record<string, number>)['n'] = 7;
+    await waitUntil(() => got.length === 2, () => `got ${got.length}`);
+    assert.deepEqual(got.map((p) => p.values['n']), [1, 2]);
+    assert.equal(got[0], handedOver);
+    assert.notEqual(got[1], kept);
+  } finally {
+    await bus.close();
+  }
+});
