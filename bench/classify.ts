@@ -1,7 +1,7 @@
 /**
  * Failure-classification benchmarks (docs/ml-prediction.md §Classification).
  *
- *   nice -n 10 npx tsx bench/classify.ts [--data ../shared/datasets] [--only ai4i|azure] [--seed 1] [--final inner|refit] [--no-level-products]
+ *   nice -n 10 npx tsx bench/classify.ts [--data ../shared/datasets] [--only ai4i|azure] [--seed 1] [--final inner|refit] [--level-products]
  *
  * AI4I 2020: target "Machine failure", failure-mode columns TWF/HDF/PWF/OSF/RNF excluded (they define
  * the target), UDI and Product ID excluded; stratified 5-fold CV in which every outer fold reruns the
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { averagePrecision, binaryReport, confusion, parseCsv, parseFlags, take } from '../src/ml/core/index.js';
 import { binaryLabels, buildAzureTask, crossValidate, dropColumns, predictClassifier, selectRows, tableFromCsv, timeSplit, trainClassifier } from '../src/ml/classify/index.js';
 
-const f = parseFlags(process.argv.slice(2), { data: { kind: 'string' }, only: { kind: 'string' }, seed: { kind: 'number' }, final: { kind: 'string' }, 'no-level-products': { kind: 'boolean' } }, 'bench/classify');
+const f = parseFlags(process.argv.slice(2), { data: { kind: 'string' }, only: { kind: 'string' }, seed: { kind: 'number' }, final: { kind: 'string' }, 'level-products': { kind: 'boolean' } }, 'bench/classify');
 const root = f.data ?? process.env.TWINWORKS_DATASETS;
 if (root === undefined) {
   console.error('give --data DIR (the datasets folder) or set TWINWORKS_DATASETS');
@@ -27,7 +27,7 @@ if (f.final !== undefined && f.final !== 'refit' && f.final !== 'inner') {
   process.exit(2);
 }
 const final = f.final as 'refit' | 'inner' | undefined;
-const levelProducts = f['no-level-products'] ? false : undefined;
+const levelProducts = f['level-products'] === true;
 const fmt = (v: number) => v.toFixed(3);
 const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 console.log(`# classification benchmark — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} — node ${process.version}`);

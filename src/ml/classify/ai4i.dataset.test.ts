@@ -16,11 +16,11 @@ test('AI4I: BOM stripped, 339 failures, UDI and Product ID detected as identifie
   assert.equal(table.rows.length, 10000);
   const { labels } = binaryLabels(table, 'Machine failure');
   assert.equal(labels.reduce((a, b) => a + b, 0), 339);
-  const enc = fitEncoder(dropColumns(table, ['Machine failure', 'TWF', 'HDF', 'PWF', 'OSF', 'RNF']));
+  const enc = fitEncoder(dropColumns(table, ['Machine failure', 'TWF', 'HDF', 'PWF', 'OSF', 'RNF']), { levelProducts: true });
   const dropped = enc.columns.filter((c) => c.kind === 'dropped').map((c) => c.name);
   assert.deepEqual(dropped, ['UDI', 'Product ID']);
   assert.deepEqual(enc.featureNames.slice(0, 3), ['Type=H', 'Type=L', 'Type=M']);
-  // 3 one-hot + 5 numeric + 10 pairs × (product, difference) + 10 products × 3 types = 58 features;
+  // With per-level products: 3 one-hot + 5 numeric + 10 pairs × (product, difference) + 10 products × 3 types = 58;
   // strain (tool wear × torque) per type is one of them (its limit differs by type, UCI #601).
   assert.equal(enc.featureNames.length, 58);
   assert.ok(enc.featureNames.includes('Torque [Nm]*Tool wear [min]|Type=M'));

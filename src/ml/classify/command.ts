@@ -22,7 +22,7 @@ const USAGE = `twinworks ml classify <train|predict|cv|azure> [flags]
            Azure PdM sample: failure within the horizon, time-based split
 
 flags: --positive VALUE (positive target value), --class-weight none|sqrt|balanced|N,
-       --no-interactions, --no-level-products, --seed N, --rounds N (upper bound; early stopping picks fewer),
+       --no-interactions, --level-products, --seed N, --rounds N (upper bound; early stopping picks fewer),
        --final inner|refit (predict with the inner-CV models (default), or refit one model on all rows)
 Identifier columns (row counters, near-unique text) are dropped automatically; --exclude
 removes others (for AI4I: UDI,Product ID,TWF,HDF,PWF,OSF,RNF).`;
@@ -31,13 +31,13 @@ const MODEL_FLAGS = {
   positive: { kind: 'string' },
   'class-weight': { kind: 'string' },
   'no-interactions': { kind: 'boolean' },
-  'no-level-products': { kind: 'boolean' },
+  'level-products': { kind: 'boolean' },
   seed: { kind: 'number' },
   rounds: { kind: 'number' },
   final: { kind: 'string' },
 } as const;
 
-type ModelFlags = { positive?: string; 'class-weight'?: string; 'no-interactions'?: boolean; 'no-level-products'?: boolean; seed?: number; rounds?: number; final?: string };
+type ModelFlags = { positive?: string; 'class-weight'?: string; 'no-interactions'?: boolean; 'level-products'?: boolean; seed?: number; rounds?: number; final?: string };
 
 function classifierOptions(f: ModelFlags): ClassifierOptions {
   let classWeight: ClassWeight | undefined;
@@ -50,7 +50,7 @@ function classifierOptions(f: ModelFlags): ClassifierOptions {
   if (f.rounds !== undefined && !(Number.isInteger(f.rounds) && f.rounds > 0)) throw MlErrors.create('bad_flag_value', '--rounds must be a positive integer', { flag: 'rounds', value: f.rounds });
   const final = f.final;
   if (final !== undefined && final !== 'refit' && final !== 'inner') throw MlErrors.create('bad_flag_value', `--final takes refit or inner, got "${final}"`, { flag: 'final', value: final, allowed: ['refit', 'inner'] });
-  return { classWeight, interactions: !f['no-interactions'], levelProducts: f['no-level-products'] ? false : undefined, seed: f.seed, final, gbdt: f.rounds === undefined ? undefined : { rounds: f.rounds } };
+  return { classWeight, interactions: !f['no-interactions'], levelProducts: f['level-products'] === true, seed: f.seed, final, gbdt: f.rounds === undefined ? undefined : { rounds: f.rounds } };
 }
 
 function readTable(path: string, flag: string): Table {

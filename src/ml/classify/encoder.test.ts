@@ -37,7 +37,8 @@ test('one-hot encoding, unseen levels as all zeros, and product/difference inter
 
 test('per-level products: a·b on rows of that level, missing on the others and for unseen levels', () => {
   const train: Table = { columns: ['t', 'a', 'b'], rows: [['x', '2', '5'], ['y', '3', '1'], ['x', '4', '0']] };
-  const enc = fitEncoder(train);
+  assert.equal(fitEncoder(train).levelProducts, undefined, 'off by default');
+  const enc = fitEncoder(train, { levelProducts: true });
   assert.deepEqual(enc.featureNames, ['t=x', 't=y', 'a', 'b', 'a*b', 'a-b', 'a*b|t=x', 'a*b|t=y']);
   const m = encode(enc, { columns: ['t', 'a', 'b'], rows: [['x', '2', '5'], ['y', '3', '1'], ['z', '4', '4']] });
   // Row 1 (level x): 2·5 = 10 in the x column, missing in the y column; row 2 (y): 3·1 = 3; row 3: unseen level.
@@ -48,9 +49,9 @@ test('per-level products: a·b on rows of that level, missing on the others and 
   assert.equal(tail(1)[1], 3);
   assert.ok(tail(2).every(Number.isNaN));
   // Off with interactions, and for text columns with more than 4 levels.
-  assert.equal(fitEncoder(train, { interactions: false }).levelProducts, undefined);
+  assert.equal(fitEncoder(train, { interactions: false, levelProducts: true }).levelProducts, undefined);
   const five: Table = { columns: ['t', 'a', 'b'], rows: ['p', 'q', 'r', 's', 'u'].map((l, i) => [l, String(i), String(i * i)]) };
-  assert.equal(fitEncoder(five).levelProducts, undefined);
+  assert.equal(fitEncoder(five, { levelProducts: true }).levelProducts, undefined);
 });
 
 test('encoding fails clearly when a model column is missing or a numeric cell is text', () => {

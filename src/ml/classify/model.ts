@@ -71,7 +71,7 @@ export interface ClassifierOptions {
   readonly innerFolds?: number;
   readonly calibration?: 'isotonic' | 'platt' | 'auto';
   readonly interactions?: boolean;
-  /** Pairwise products per level of a small text column (encoder.ts); default: on with interactions. */
+  /** Pairwise products per level of a small text column (encoder.ts); default off. */
   readonly levelProducts?: boolean;
   /** Number of refit final models averaged (default 1; see docs/ml-prediction.md for the measured effect). */
   readonly bag?: number;
