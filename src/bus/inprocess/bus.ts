@@ -59,15 +59,12 @@ class InProcessBus implements EventBus, ConsumerHost {
     this.checkOpen();
     // Validate everything first so a bad item appends nothing. (With `transfer`, items before a bad
     // one may already be frozen in place; their publishers handed them over, so that is theirs to keep.)
+    const time = new Date().toISOString();
     const prepared = events.map((e) => {
       const name = checkEventName(e.name);
-      return { id: randomUUID(), name, key: checkKey(e.key), payload: isolatePayload(name, e.payload, e.transfer === true) };
+      return { id: randomUUID(), name, key: checkKey(e.key), time, payload: isolatePayload(name, e.payload, e.transfer === true) };
     });
-    const time = new Date().toISOString();
-    const receipts = prepared.map((p) => {
-      const rec = this.log.append({ ...p, time });
-      return { id: rec.id, seq: rec.seq };
-    });
+    const receipts = prepared.map((p) => ({ id: p.id, seq: this.log.append(p).seq }));
     this.schedulePump();
     return receipts;
   }

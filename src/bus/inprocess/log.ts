@@ -24,7 +24,8 @@ export class EventLog {
   }
 
   append(record: Omit<EventRecord, 'seq'>): EventRecord {
-    const stored: EventRecord = Object.freeze({ ...record, seq: this.next });
+    // Fields listed rather than spread: one object per event on the publish path, no spread helper.
+    const stored: EventRecord = Object.freeze({ seq: this.next, id: record.id, name: record.name, key: record.key, time: record.time, payload: record.payload });
     this.ring[(this.next - 1) % this.capacity] = stored;
     this.next++;
     return stored;
