@@ -23,6 +23,9 @@ interface Pending {
   reject(err: unknown): void;
 }
 
+/** Appends up to this many rows are one appender flush, hence one transaction (see appendPoints). */
+export const SINGLE_FLUSH_ROWS = 100_000;
+
 /** Bounds one group so a burst cannot build an unbounded transaction. */
 const MAX_GROUP_OPS = 20_000;
 
@@ -120,20 +123,28 @@ export class DuckDbWriter {
 
   /**
    * Points go in as data chunks through the appender: one native call per column per 2048 rows
-   * instead of five per row (2–3× faster, see docs/storage.md), built in one pass (chunks.ts). Inside one transaction so an append
-   * is all-or-nothing even though the appender flushes several chunks.
+   * instead of five per row (2–3× faster, see docs/storage.md), built in one pass (chunks.ts).
+   *
+   * All-or-nothing: outside a transaction the appender's flush is one auto-committed transaction, and
+   * it only flushes on its own once it holds DuckDB's flush count (100 vectors, 204 800 rows), so an
+   * append below SINGLE_FLUSH_ROWS commits exactly once, at flushSync, which returns after the
+   * commit (the write is acknowledged only then). That saves the BEGIN and COMMIT round trips on
+   * the ingest path. Larger appends run inside an explicit transaction.
    */
   async appendPoints(points: readonly TimePoint[]): Promise<void> {
-    await inTransaction(this.conn, async () => {
-      const appender = await this.conn.createAppender('points');
-      try {
-        for (let start = 0; start < points.length; start += CHUNK_ROWS) {
-          appender.appendDataChunk(pointChunk(points, start, Math.min(CHUNK_ROWS, points.length - start)));
-        }
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
+    if (points.length > SINGLE_FLUSH_ROWS) return inTransaction(this.conn, () => this.appendChunks(points));
+    return this.appendChunks(points);
+  }
+
+  private async appendChunks(points: readonly TimePoint[]): Promise<void> {
+    const appender = await this.conn.createAppender('points');
+    try {
+      for (let start = 0; start < points.length; start += CHUNK_ROWS) {
+        appender.appendDataChunk(pointChunk(points, start, Math.min(CHUNK_ROWS, points.length - start)));
       }
-    });
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
   }
 }
