@@ -13,7 +13,8 @@ export interface LoadedConfig {
 }
 
 export const START_FLAGS: readonly FlagSpec[] = [
-  ...SETTING_KEYS.map((k) => ({ name: SETTINGS[k].flag, boolean: k === 'simulator' || k === 'demo' })),
+  // Switches (settings whose default is a boolean) take `--name` / `--no-name`.
+  ...SETTING_KEYS.map((k) => ({ name: SETTINGS[k].flag, boolean: typeof SETTINGS[k].default === 'boolean' })),
   { name: 'config' },
 ];
 
@@ -118,7 +119,7 @@ export function startHelp(): string {
   const lines = ['Usage: twinworks start [flags]', '', 'Flags (also TWINWORKS_* environment variables and --config FILE keys; flags win):'];
   for (const key of SETTING_KEYS) {
     const s = SETTINGS[key];
-    const flag = key === 'simulator' || key === 'demo' ? `--no-${s.flag}` : `--${s.flag} ${s.allowed.includes('port') || s.allowed.startsWith('an integer') ? 'N' : 'VALUE'}`;
+    const flag = typeof s.default === 'boolean' ? `--no-${s.flag}` : `--${s.flag} ${s.allowed.includes('port') || s.allowed.startsWith('an integer') ? 'N' : 'VALUE'}`;
     const def = s.default === undefined ? '' : ` (default ${String(s.default)})`;
     lines.push(`  ${flag.padEnd(28)} ${s.help}${def}  [${s.env}, file key ${key}]`);
   }

@@ -57,6 +57,14 @@ export const SETTINGS = {
     help: 'days of history the demo simulator backfills before going live (first start; after a restart it fills the gap); 0 = none',
     allowed: 'a number from 0 to 400',
   },
+  pdmBootstrap: {
+    flag: 'pdm-bootstrap',
+    env: 'TWINWORKS_PDM_BOOTSTRAP',
+    schema: bool,
+    default: true,
+    help: 'with the demo and an empty model registry, train a first maintenance model from simulated history in a worker (about 3 CPU-minutes; --no-pdm-bootstrap to skip)',
+    allowed: 'true or false',
+  },
   demo: { flag: 'demo', env: 'TWINWORKS_DEMO', schema: bool, default: true, help: 'create the demo plant models and twins at start if missing (--no-demo for an empty graph)', allowed: 'true or false' },
   logLevel: {
     flag: 'log-level',

@@ -9,7 +9,7 @@ import { startPlatform, type RunningPlatform } from './index.js';
 import { call } from './testing/http.js';
 
 const data = mkdtempSync(join(tmpdir(), 'tw-demo-'));
-const args = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--demo-history-days', '0.05', '--data', data];
+const args = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--no-pdm-bootstrap', '--demo-history-days', '0.05', '--data', data];
 const env = { TWINWORKS_ADMIN_PASSWORD: 'admin-password' };
 let platform: RunningPlatform | undefined;
 after(async () => platform?.stop());

@@ -10,7 +10,7 @@ import { startPlatform, type RunningPlatform } from './index.js';
 import { call } from './testing/http.js';
 
 const data = mkdtempSync(join(tmpdir(), 'tw-platform-'));
-const ephemeral = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--no-simulator', '--data', data];
+const ephemeral = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--no-pdm-bootstrap', '--no-simulator', '--data', data];
 const env = { TWINWORKS_ADMIN_PASSWORD: 'admin-password' };
 let platform: RunningPlatform;
 

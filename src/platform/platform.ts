@@ -63,11 +63,17 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   const stack: Array<{ name: string; stop: () => Promise<void> }> = [];
   const stopAll = async () => {
     for (const part of stack.reverse()) {
+      const started = Date.now();
+      // A part that takes long to stop says so (and which one), instead of a silent hang.
+      const slow = setInterval(() => logger.warn({ part: part.name, waitedMs: Date.now() - started }, 'still stopping'), 10_000);
       try {
         await part.stop();
       } catch (err) {
         logger.error({ err, part: part.name }, 'stop failed');
+      } finally {
+        clearInterval(slow);
       }
+      logger.debug({ part: part.name, ms: Date.now() - started }, 'stopped');
     }
     stack.length = 0;
   };
@@ -109,7 +115,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     const history = await startHistory({ config, store, bus, graph: twins.graph, logger });
     stack.push({ name: 'history', stop: () => history.stop() });
 
-    const pdm = await startPdm({ store, bus, graph: twins.graph, history, logger });
+    const pdm = await startPdm({ store, bus, graph: twins.graph, history, logger, demo: config.demo && config.pdmBootstrap, dataDir: config.data });
     stack.push({ name: 'pdm', stop: () => pdm.stop() });
 
     const simulator = config.simulator ? new EmbeddedSimulator() : undefined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawnPlatform, kill } from './child.js';
 import { call } from './http.js';
 
-const ARGS = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--no-simulator'];
+const ARGS = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--no-pdm-bootstrap', '--no-simulator'];
 const ENV = { TWINWORKS_ADMIN_PASSWORD: 'admin-password', TWINWORKS_LOG_LEVEL: 'info' };
 
 /**

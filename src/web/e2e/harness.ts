@@ -44,7 +44,7 @@ export async function startHarness(): Promise<Harness> {
   const appDir = join(data, 'webapp');
   buildApp(appDir);
   if (!existsSync(join(appDir, 'index.html'))) throw new Error('the web build produced no index.html');
-  const args = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--no-simulator', '--data', data];
+  const args = ['--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--mqtt-port', '0', '--mqtts-port', '0', '--mqtt-ws-port', '0', '--mqtt-wss-port', '0', '--no-pdm-bootstrap', '--no-simulator', '--data', data];
   const env = { TWINWORKS_ADMIN_PASSWORD: 'admin-password', TWINWORKS_WEB_ROOT: appDir };
   const platform = await startPlatform({ config: loadConfig(args, env).config, env, logger: silentLogger() });
   const base = `http://127.0.0.1:${platform.ports.http}`;
