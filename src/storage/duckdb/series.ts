@@ -21,7 +21,7 @@ import type { TimePoint } from '../port.js';
 import type { AggregateRow, ArchiveCounts, ArchiveTarget, PointRange, TextPoint } from '../port-series.js';
 import type { CheckedAggregate, CheckedEdge } from '../validate-series.js';
 import { CHUNK_ROWS, textPointChunk } from './chunks.js';
-import { inTransaction, tz } from './writer.js';
+import { inTransaction, SINGLE_FLUSH_ROWS, tz } from './writer.js';
 
 const fromTz = (v: DuckDBValue) => new Date(Number((v as DuckDBTimestampTZValue).micros / 1000n));
 const num = (v: DuckDBValue) => (typeof v === 'bigint' ? Number(v) : (v as number));
@@ -29,8 +29,9 @@ const num = (v: DuckDBValue) => (typeof v === 'bigint' ? Number(v) : (v as numbe
 const lit = (d: Date) => `TIMESTAMPTZ '${d.toISOString()}'`;
 const quotePath = (p: string) => `'${p.replace(/'/g, "''")}'`;
 
+/** All-or-nothing as writer.ts appendPoints: one appender flush up to SINGLE_FLUSH_ROWS, else a transaction. */
 export async function appendTextPoints(conn: DuckDBConnection, points: readonly TextPoint[]): Promise<void> {
-  await inTransaction(conn, async () => {
+  const append = async () => {
     const appender = await conn.createAppender('text_points');
     try {
       for (let start = 0; start < points.length; start += CHUNK_ROWS) {
@@ -40,7 +41,8 @@ export async function appendTextPoints(conn: DuckDBConnection, points: readonly 
     } finally {
       appender.closeSync();
     }
-  });
+  };
+  await (points.length > SINGLE_FLUSH_ROWS ? inTransaction(conn, append) : append());
 }
 
 export async function readTextPoints(conn: DuckDBConnection, series: string, from: Date, to: Date, limit: number): Promise<TextPoint[]> {
