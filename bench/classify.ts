@@ -43,7 +43,7 @@ if (f.only === undefined || f.only === 'ai4i') {
   const pm = (k: keyof typeof s) => `${fmt(s[k].mean)} ± ${fmt(s[k].std)}`;
   console.log(`AI4I 5-fold: F1 ${pm('f1')} | precision ${pm('precision')} | recall ${pm('recall')} | PR-AUC ${pm('prAuc')} | ROC-AUC ${pm('rocAuc')}`);
   console.log(`AI4I pooled out-of-fold: F1 ${fmt(res.pooled.f1)} precision ${fmt(res.pooled.precision)} recall ${fmt(res.pooled.recall)} PR-AUC ${fmt(res.pooled.prAuc)}`);
-  console.log(`AI4I time: wall ${((Date.now() - t0) / 1000).toFixed(0)} s, CPU ${cpuSeconds(process.cpuUsage(c0)).toFixed(0)} s (5 outer folds × 6 model fits)`);
+  console.log(`AI4I time: wall ${((Date.now() - t0) / 1000).toFixed(0)} s, CPU ${cpuSeconds(process.cpuUsage(c0)).toFixed(0)} s (5 outer folds × ${final === 'refit' ? 6 : 5} model fits)`);
 }
 
 if (f.only === undefined || f.only === 'azure') {

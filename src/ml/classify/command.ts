@@ -23,7 +23,7 @@ const USAGE = `twinworks ml classify <train|predict|cv|azure> [flags]
 
 flags: --positive VALUE (positive target value), --class-weight none|sqrt|balanced|N,
        --no-interactions, --level-products, --seed N, --rounds N (upper bound; early stopping picks fewer),
-       --final inner|refit (predict with the inner-CV models (default), or refit one model on all rows)
+       --final refit|inner (refit one model on all rows (default), or predict with the inner-CV models)
 Identifier columns (row counters, near-unique text) are dropped automatically; --exclude
 removes others (for AI4I: UDI,Product ID,TWF,HDF,PWF,OSF,RNF).`;
 
@@ -72,7 +72,7 @@ async function train(argv: readonly string[], io: CliIO): Promise<number> {
   const model = trainClassifier(features, labels, options);
   writeFileSync(f.model!, JSON.stringify(model));
   const dropped = model.encoder.columns.filter((c) => c.kind === 'dropped').map((c) => `${c.name} (${c.kind === 'dropped' ? c.reason : ''})`);
-  io.stdout(`trained on ${labels.length} rows (${model.inner.positives} with ${f.target} = ${positive}); ${model.encoder.featureNames.length} features, ${model.inner.rounds} trees`);
+  io.stdout(`trained on ${labels.length} rows (${model.inner.positives} with ${f.target} = ${positive}); ${model.encoder.featureNames.length} features, ${model.gbdt.length} boosted model(s) of about ${model.inner.rounds} trees`);
   if (dropped.length > 0) io.stdout(`dropped columns: ${dropped.join('; ')}`);
   io.stdout(`inner-CV F1 ${fmt(model.inner.f1)} at threshold ${fmt(model.threshold)}; model written to ${f.model}`);
   return 0;

@@ -75,7 +75,7 @@ export interface ClassifierOptions {
   readonly levelProducts?: boolean;
   /** Number of refit final models averaged (default 1; see docs/ml-prediction.md for the measured effect). */
   readonly bag?: number;
-  /** Which models predict: the inner cross-validation models (default) or a refit on all rows (see step 5). */
+  /** Which models predict: a refit on all rows (default) or the inner cross-validation models (see step 5). */
   readonly final?: 'refit' | 'inner';
   readonly seed?: number;
 }
@@ -171,7 +171,7 @@ export function trainClassifier(table: Table, labels: Uint8Array, options: Class
   const finalRounds = Math.max(1, [...rounds].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!);
   const bag = options.bag ?? 1;
   if (!(Number.isInteger(bag) && bag >= 1)) throw MlErrors.create('bad_params', `bag must be a positive integer, got ${bag}`, { bag });
-  const final = options.final ?? 'inner';
+  const final = options.final ?? 'refit';
   const finals =
     final === 'inner'
       ? innerModels
