@@ -86,14 +86,7 @@ export async function startHistory(d: { config: PlatformConfig; store: StorageAd
     oee,
     alerts,
     modules: [history.api, analyticsApi({ service: oee, calendar: history.calendar }), alertsApi(alerts)],
-    telemetryStore: {
-      async write(messages) {
-        const done = messages.map((m) => history.writer.telemetry(m));
-        // The hub already batched these: write now instead of waiting for the writer's own delay.
-        void history.writer.flush();
-        await Promise.all(done);
-      },
-    },
+    telemetryStore: { write: (messages) => history.writer.telemetryBatch(messages) },
     async stop() {
       await alerts.stop();
       await live.stop();

@@ -97,3 +97,22 @@ test('derived values (the ML scorer’s anomaly series) are stored and catalogue
   assert.deepEqual(catalogue.find({ devices: ['dev-9'] }).map((s) => s.series), ['device:dev-9/anomaly:power']);
   assert.equal(await store.count('series'), 2, 'the bad name and the NaN are not catalogued');
 });
+
+test('a batch handed over by the hub is written at once, as one batch, without waiting for the delay', async () => {
+  const store = createMemoryStorage();
+  await store.open();
+  const writer = new HistoryWriter({ store, catalogue: new SeriesCatalogue(store), maxDelayMs: 60_000 });
+  // With a one-minute delay, only the immediate write lets this resolve within the test's lifetime.
+  await writer.telemetryBatch([
+    { deviceId: 'd1', twinId: 'cnc-1', sourceTime: iso(T), arrivalTime: iso(T + 5), values: { temperature: 70, state: 'down' }, properties: {} },
+    { deviceId: 'd2', twinId: 'cnc-2', sourceTime: iso(T + 1000), arrivalTime: iso(T + 1005), values: { temperature: 65 }, properties: {} },
+    { deviceId: 'd3', sourceTime: 'not a time', arrivalTime: iso(T), values: { temperature: 1 }, properties: {} },
+  ]);
+  assert.equal(writer.stats.batches, 1);
+  const read = (series: string) => store.readPoints({ series, from: new Date(T - 1), to: new Date(T + 10_000) });
+  assert.deepEqual((await read('cnc-1/temperature')).map((p) => p.value), [70]);
+  assert.deepEqual((await read('cnc-2/temperature')).map((p) => p.value), [65]);
+  assert.deepEqual((await store.readTextPoints({ series: 'cnc-1/state', from: new Date(T), to: new Date(T + 1) })).map((p) => p.text), ['down']);
+  assert.deepEqual(await read('device:d3/temperature'), [], 'a message without a valid source time stores nothing');
+  await writer.stop();
+});

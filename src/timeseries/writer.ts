@@ -71,16 +71,34 @@ export class HistoryWriter {
 
   /** Stores one telemetry event; resolves once its points are committed. */
   telemetry(t: TelemetryReceived): Promise<void> {
+    return this.addTelemetry(t) ? this.enqueue() : Promise.resolve();
+  }
+
+  /**
+   * Stores a batch another component already gathered (the device hub's group commit): one waiter
+   * for the whole batch, written at once instead of after the writer's own delay.
+   */
+  telemetryBatch(messages: readonly TelemetryReceived[]): Promise<void> {
+    let any = false;
+    for (const t of messages) any = this.addTelemetry(t) || any;
+    if (!any) return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    void this.flush();
+    return done;
+  }
+
+  /** Buffers the event's values; false when it has none to store. */
+  private addTelemetry(t: TelemetryReceived): boolean {
     const time = new Date(t.sourceTime);
     const arrival = new Date(t.arrivalTime);
     const entries = Object.entries(t.values);
-    if (entries.length === 0 || Number.isNaN(time.getTime()) || Number.isNaN(arrival.getTime())) return Promise.resolve();
+    if (entries.length === 0 || Number.isNaN(time.getTime()) || Number.isNaN(arrival.getTime())) return false;
     for (const [signal, v] of entries) {
       const series = telemetrySeries(t.deviceId, t.twinId, signal);
       const base = { series, signal, source: 'telemetry' as const, ...(t.twinId !== undefined ? { twinId: t.twinId } : {}), deviceId: t.deviceId };
       this.add(series, time, arrival, v, base);
     }
-    return this.enqueue();
+    return true;
   }
 
   /** Stores the values a twin patch set (add/replace of scalars); removals are not values. */
