@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliCommand, CliIO } from '../../cli/command.js';
-import { averagePrecision, binaryReport, confusion, formatCsv, MlErrors, parseCsv, parseFlags, requireFile, take } from '../core/index.js';
+import { averagePrecision, binaryReport, confusion, formatCsv, MlErrors, parseCsv, runSubcommand, parseFlags, requireFile, take } from '../core/index.js';
 import { buildAzureTask, parseTimestamp, timeSplit } from './azure.js';
 import { crossValidate } from './cv.js';
 import { assertClassifierModel } from './document.js';
@@ -139,24 +139,5 @@ export const classifyCommand: CliCommand = {
   name: 'classify',
   summary: 'Calibrated gradient-boosted failure classifier for tabular machine records',
   usage: USAGE,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    switch (sub) {
-      case 'train':
-        return train(rest, io);
-      case 'predict':
-        return predict(rest, io);
-      case 'cv':
-        return cv(rest, io);
-      case 'azure':
-        return azure(rest, io);
-      case undefined:
-      case '--help':
-      case 'help':
-        io.stdout(USAGE);
-        return sub === undefined ? 2 : 0;
-      default:
-        throw MlErrors.create('unknown_subcommand', `classify: unknown subcommand "${sub}" (use train, predict, cv or azure)`, { subcommand: sub, allowed: ['train', 'predict', 'cv', 'azure'] });
-    }
-  },
+  run: (argv, io) => runSubcommand('classify', USAGE, { train, predict, cv, azure }, argv, io),
 };

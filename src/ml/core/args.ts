@@ -52,3 +52,33 @@ export function requireFile(path: string, flag: string): string {
   if (!existsSync(path)) throw MlErrors.create('file_not_found', `--${flag}: no such file or directory: ${path}`, { flag, path });
   return path;
 }
+
+/** Minimal output sink of a CLI command (structurally the CLI's CliIO). */
+export interface SubcommandIO {
+  stdout(line: string): void;
+}
+
+/**
+ * `twinworks ml <command> <sub> …`: runs the handler named by the first argument; no argument prints
+ * the usage and fails (2), `help`/`--help` prints it and succeeds; anything else is ml.unknown_subcommand.
+ */
+export async function runSubcommand<IO extends SubcommandIO>(
+  command: string,
+  usage: string,
+  handlers: Readonly<Record<string, (argv: readonly string[], io: IO) => Promise<number>>>,
+  argv: readonly string[],
+  io: IO,
+): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === 'help' || sub === '--help') {
+    io.stdout(usage);
+    return sub === undefined ? 2 : 0;
+  }
+  const handler = Object.hasOwn(handlers, sub) ? handlers[sub] : undefined;
+  if (!handler) {
+    const allowed = Object.keys(handlers);
+    const choices = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+    throw MlErrors.create('unknown_subcommand', `${command}: unknown subcommand "${sub}" (use ${choices})`, { subcommand: sub, allowed });
+  }
+  return handler(rest, io);
+}

@@ -20,7 +20,7 @@ export { parseCsv, formatCsv, parseNumberTable, type CsvTable } from './csv.js';
 export { stratifiedFolds, groupFolds, splitFold } from './folds.js';
 export { fitIsotonic, fitPlatt, applyCalibrator, type Calibrator } from './calibration.js';
 export { Adam, type AdamOptions } from './adam.js';
-export { parseFlags, requireFile, type FlagSpec, type Flags } from './args.js';
+export { parseFlags, requireFile, runSubcommand, type FlagSpec, type Flags, type SubcommandIO } from './args.js';
 export {
   trainGbdt,
   predictGbdt,

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliCommand, CliIO } from '../../cli/command.js';
-import { formatCsv, MlErrors, parseFlags, phm08Score, requireFile, rmse } from '../core/index.js';
+import { formatCsv, MlErrors, runSubcommand, parseFlags, phm08Score, requireFile, rmse } from '../core/index.js';
 import { parseCmapss, parseRulTruth } from './cmapss.js';
 import { assertRulModel } from './document.js';
 import { predictRul, trainRul, type RulModel, type RulTrainOptions } from './model.js';
@@ -131,22 +131,5 @@ export const rulCommand: CliCommand = {
   name: 'rul',
   summary: 'Remaining useful life from run-to-failure histories (C-MAPSS format)',
   usage: USAGE,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    switch (sub) {
-      case 'train':
-        return train(rest, io);
-      case 'predict':
-        return predict(rest, io);
-      case 'evaluate':
-        return evaluate(rest, io);
-      case undefined:
-      case '--help':
-      case 'help':
-        io.stdout(USAGE);
-        return sub === undefined ? 2 : 0;
-      default:
-        throw MlErrors.create('unknown_subcommand', `rul: unknown subcommand "${sub}" (use train, predict or evaluate)`, { subcommand: sub, allowed: ['train', 'predict', 'evaluate'] });
-    }
-  },
+  run: (argv, io) => runSubcommand('rul', USAGE, { train, predict, evaluate }, argv, io),
 };
