@@ -6,29 +6,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PlantConfig } from '../../sim/index.js';
 import { evaluatePdm } from './evaluate.js';
+import { SMALL_TRAIN, smallBearingPlant } from './testing-sim.js';
 
 const DAY = 86_400_000;
-
-function plant(): PlantConfig {
-  return {
-    anomaliesPerDevicePerDay: 0,
-    sensorFaultsPerDevicePerDay: 0,
-    lines: [0.3, 0.4, 0.5, 0.6].map((wear, i) => ({
-      id: `L${i + 1}`,
-      machines: [{ type: 'cnc' as const, degradation: { bearingWear: { initialHealth: 1 - wear, lifeDays: 8 }, pressureLeak: { onsetAfterDays: 1000 } } }],
-    })),
-  };
-}
 
 test('a developing bearing failure in a held-out run is warned about before it happens', async () => {
   const from = Date.parse('2026-01-05T00:00:00Z');
   const report = await evaluatePdm({
-    train: { plant: plant(), seed: 1, from, to: from + 10 * DAY },
-    test: { plant: plant(), seed: 2, from, to: from + 7 * DAY },
+    train: { plant: smallBearingPlant(), seed: 1, from, to: from + 10 * DAY },
+    test: { plant: smallBearingPlant(), seed: 2, from, to: from + 7 * DAY },
     warmUpDays: 2,
-    trainOptions: { modes: ['bearingWear'], minFailures: 2, folds: 2, gbdt: { rounds: 40, minSamplesLeaf: 10 }, targetPrecision: 0.5 },
+    trainOptions: SMALL_TRAIN,
   });
   const bearing = report.all.perFailure.filter((f) => f.mode === 'bearingWear');
   assert.ok(bearing.length >= 2, `the test run holds bearing failures (${bearing.length})`);

@@ -9,7 +9,8 @@ import type { TrainSettings } from './train-job.js';
 const DAY = 86_400_000;
 const FROM = Date.parse('2026-01-05T00:00:00Z');
 
-function plant(): PlantConfig {
+/** Four single-CNC lines whose part-worn bearings (8 running days of life) fail within days. */
+export function smallBearingPlant(): PlantConfig {
   return {
     anomaliesPerDevicePerDay: 0,
     sensorFaultsPerDevicePerDay: 0,
@@ -21,5 +22,5 @@ function plant(): PlantConfig {
 }
 
 /** Rows 2026-01-05 … 2026-01-15 (10 days), seed 1. */
-export const SMALL_SIM: SimWindow = { plant: plant(), seed: 1, from: FROM, to: FROM + 10 * DAY };
+export const SMALL_SIM: SimWindow = { plant: smallBearingPlant(), seed: 1, from: FROM, to: FROM + 10 * DAY };
 export const SMALL_TRAIN: TrainSettings = { modes: ['bearingWear'], minFailures: 2, folds: 2, gbdt: { rounds: 40, minSamplesLeaf: 10 }, targetPrecision: 0.5 };
