@@ -1,16 +1,16 @@
 /**
- * The hub's TwinUpdater port wired to the real twin graph (src/twins), as the platform does: a
- * device message bound to a twin changes the twin's DTDL property (unit-converted) and the graph
- * emits `twin.updated`. The adapter below is the few lines the composition root needs.
+ * The platform's TwinUpdater (`twinUpdaterFor`) between the hub and the real twin graph: a device
+ * message bound to a twin changes the twin's DTDL property (unit-converted) and the graph emits
+ * `twin.updated`.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createTwinGraph, type TwinGraph } from '../twins/index.js';
 import type { Envelope } from '../bus/index.js';
-import { startTestHub, eventually, type TestHub } from './testing/harness.js';
-import type { TwinUpdater } from './twins/port.js';
+import { startTestHub, eventually, type TestHub } from '../hub/testing/harness.js';
+import type { TwinUpdater } from '../hub/index.js';
+import { twinUpdaterFor } from './hub.js';
 import { createMemoryStorage } from '../storage/index.js';
 
 const MODEL = {
@@ -22,22 +22,6 @@ const MODEL = {
     { '@type': 'Property', name: 'doorOpen', schema: 'boolean' },
   ],
 };
-
-export function twinGraphUpdater(graph: TwinGraph): TwinUpdater {
-  return {
-    patchTwin: async (twinId, patch) => void (await graph.patchTwin(twinId, patch, {}, { trusted: true })),
-    twinExists: async (twinId) => {
-      try {
-        graph.getTwin(twinId);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    publishTelemetry: async (twinId, values, { sourceTime }) => void (await graph.sendTelemetry(twinId, { messageId: randomUUID(), body: values, sourceTime })),
-    createTwin: async (twinId, modelId, properties) => void (await graph.upsertTwin(twinId, { $metadata: { $model: modelId }, ...properties })),
-  };
-}
 
 let t: TestHub;
 let graph: TwinGraph;
@@ -56,7 +40,7 @@ before(async () => {
   });
   graph = createTwinGraph({ store, bus: t.bus });
   await graph.load();
-  real = twinGraphUpdater(graph);
+  real = twinUpdaterFor(graph);
   await graph.createModels([MODEL]);
   await graph.upsertTwin('oven-7', { $metadata: { $model: 'dtmi:twinworks:test:Oven;1' }, temperature: 20, doorOpen: false });
   await t.bus.subscribe('twin.updated', (e) => void updates.push(e));
