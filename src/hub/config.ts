@@ -23,6 +23,14 @@ export const HubConfigSchema = z
     commit: z
       .object({ maxBatch: z.number().int().min(1).default(5000), maxPending: z.number().int().min(1).default(20_000), concurrency: z.number().int().min(1).max(8).default(2), maxWaitMs: z.number().int().min(100).default(30_000), minIntervalMs: z.number().int().min(0).max(1000).default(20) })
       .prefault({}),
+    /**
+     * The write-ahead log (src/hub/wal), used when the platform gives the hub a directory for it: the
+     * PUBACK follows an fsync of the log, the store gets the messages in the background. `enabled`
+     * false turns it off; unset lets the platform decide (on with the embedded DuckDB store).
+     */
+    wal: z
+      .object({ enabled: z.boolean().optional(), maxLagMessages: z.number().int().min(1000).default(100_000), segmentMb: z.number().int().min(1).max(1024).default(64) })
+      .prefault({}),
     c2d: z.object({ maxQueuePerDevice: z.number().int().min(1).max(1000).default(50), ttlSeconds: z.number().int().min(1).default(3600), maxDeliveryCount: z.number().int().min(1).default(10) }).prefault({}),
     /** Generic MQTT topics mapped to devices. */
     topics: z.array(z.object({ topic: z.string().min(1), deviceId: z.string().optional(), contentType: z.enum(['application/json', 'application/octet-stream']).optional() })).default([]),

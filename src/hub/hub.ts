@@ -6,7 +6,7 @@
  */
 import type { EventBus, TelemetryReceived } from '../bus/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
-import type { StorageAdapter } from '../storage/index.js';
+import type { StorageAdapter, TimePoint } from '../storage/index.js';
 import type { ApiModule } from '../api/index.js';
 import { createEmbeddedBroker, type BrokerListenOptions, type BrokerPorts, type EmbeddedBroker, type MqttAuthenticator } from './broker.js';
 import { parseHubConfig, type HubConfig } from './config.js';
@@ -15,6 +15,7 @@ import { PolicyStore } from './identity/policies.js';
 import { DeviceAuthenticator } from './identity/authenticate.js';
 import { GroupCommitter } from './pipeline/committer.js';
 import { RateLimiter } from './pipeline/limits.js';
+import { WriteAheadLog } from './wal/log.js';
 import { Ingestor } from './pipeline/ingest.js';
 import { Router } from './routing/router.js';
 import { BindingSet } from './twins/bindings.js';
@@ -52,6 +53,13 @@ export interface DeviceHubOptions {
    * to it (inside the group commit, before the PUBACK) instead of appending numeric points itself.
    */
   readonly telemetryStore?: { write(messages: readonly TelemetryReceived[]): Promise<void> } | undefined;
+  /**
+   * Directory of the hub's write-ahead log (config `wal`): given, and `wal.enabled` not false, the
+   * PUBACK waits for the log's fsync instead of the store's commit, and the log applies the messages
+   * to the store (or the history port) in the background; whatever was logged and not applied when
+   * the process stopped is replayed here before the hub takes messages.
+   */
+  readonly walDir?: string | undefined;
   /** Lets platform users and API keys connect to the embedded broker as service clients. */
   readonly principals?: MqttAuthenticator | undefined;
 }
@@ -86,7 +94,7 @@ export interface DeviceHub {
   connectionString(policy?: string, hostName?: string): string;
   /** Registers the provisioning service on the MQTT front door (done by createDeviceHub when DPS is enabled). */
   attachDps(dps: DpsFront): void;
-  /** Resolves when twin updates and webhooks have caught up (tests). */
+  /** Resolves when the write-ahead log's applier, twin updates and webhooks have caught up (tests). */
   settled(): Promise<void>;
   close(): Promise<void>;
 }
@@ -103,18 +111,37 @@ export async function createDeviceHub(options: DeviceHubOptions): Promise<Device
   const webhooks = new Map<string, Webhook>();
   let committer: GroupCommitter | undefined;
   let twins: TwinSink | undefined;
+  let walRef: WriteAheadLog | undefined;
   const hubMetrics = createHubMetrics(options.metrics.registry, {
     pending: () => committer?.pending ?? 0,
     twinBacklog: () => twins?.backlog ?? 0,
     connectedDevices: () => sessions.deviceCount,
     webhookDepth: () => Object.fromEntries([...webhooks].map(([n, w]) => [n, w.depth])),
+    walLag: () => walRef?.lag ?? 0,
   });
   for (const [name, w] of Object.entries(config.webhooks)) webhooks.set(name, new Webhook(name, w, (err) => log.warn({ webhook: name, err: (err as Error).message }, 'webhook delivery failed')));
 
+  const sinks = {
+    appendPoints: (p: readonly TimePoint[]) => store.appendPoints(p),
+    ...(options.telemetryStore ? { writeTelemetry: (m: readonly TelemetryReceived[]) => options.telemetryStore!.write(m) } : {}),
+  };
+  const wal =
+    options.walDir && config.wal.enabled !== false
+      ? await WriteAheadLog.open({
+          dir: options.walDir,
+          sinks,
+          maxLagMessages: config.wal.maxLagMessages,
+          segmentBytes: config.wal.segmentMb * 1024 * 1024,
+          onProblem: (what, details) => log.warn(details, what),
+          onApply: ({ ms }) => hubMetrics.walApplySeconds.observe(ms / 1000),
+        })
+      : undefined;
+  walRef = wal;
+  if (wal && (wal.replayed.messages > 0 || wal.replayed.truncated.length > 0)) log.info({ dir: options.walDir, ...wal.replayed }, 'replayed the write-ahead log into the store');
   committer = new GroupCommitter({
     targets: {
-      appendPoints: (p) => store.appendPoints(p),
-      ...(options.telemetryStore ? { writeTelemetry: (m: readonly TelemetryReceived[]) => options.telemetryStore!.write(m) } : {}),
+      ...sinks,
+      ...(wal ? { persist: (points: readonly TimePoint[], telemetry: readonly TelemetryReceived[], messages: number) => wal.append({ points, telemetry, messages }) } : {}),
       publishMany: (items) => bus.publishMany(items),
     },
     summarise: (summaries) => ({ name: 'telemetry.batch', payload: { messages: summaries as TelemetryReceived[] } }),
@@ -213,6 +240,7 @@ export async function createDeviceHub(options: DeviceHubOptions): Promise<Device
       dps = d;
     },
     async settled() {
+      await wal?.drained();
       await twins?.idle();
       for (const w of webhooks.values()) await w.flush();
     },
@@ -224,6 +252,7 @@ export async function createDeviceHub(options: DeviceHubOptions): Promise<Device
       await external?.close();
       await broker.close();
       await committer!.close();
+      await wal?.close();
       await twins?.idle();
       for (const w of webhooks.values()) w.close();
       await registry.flushActivity().catch(() => undefined);

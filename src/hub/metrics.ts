@@ -11,6 +11,7 @@ export interface HubMetrics {
   readonly throttled: Counter;
   readonly commitSeconds: Histogram;
   readonly commitBatch: Histogram;
+  readonly walApplySeconds: Histogram;
   readonly twinUpdates: Counter<'outcome'>;
   readonly c2d: Counter<'outcome'>;
   readonly methods: Counter<'outcome'>;
@@ -22,6 +23,8 @@ export interface HubGauges {
   twinBacklog(): number;
   connectedDevices(): number;
   webhookDepth(): Record<string, number>;
+  /** Messages in the write-ahead log not yet applied to the store (0 without the log). */
+  walLag?(): number;
 }
 
 export function createHubMetrics(registry: Registry, gauges: HubGauges): HubMetrics {
@@ -76,8 +79,23 @@ export function createHubMetrics(registry: Registry, gauges: HubGauges): HubMetr
       for (const [name, depth] of Object.entries(gauges.webhookDepth())) this.set({ webhook: name }, depth);
     },
   });
+  new Gauge({
+    name: 'twinworks_hub_wal_lag_messages',
+    help: 'Messages acknowledged from the write-ahead log and not yet applied to the store',
+    registers: [registry],
+    collect() {
+      this.set(gauges.walLag?.() ?? 0);
+    },
+  });
+  const walApplySeconds = new Histogram({
+    name: 'twinworks_hub_wal_apply_seconds',
+    help: 'Duration of one apply of logged batches to the store',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [registry],
+  });
   return {
     accepted,
+    walApplySeconds,
     refused,
     throttled,
     commitSeconds,

@@ -26,6 +26,12 @@ export interface CommitTargets {
   /** The history context's durable write (twin-named series, text values, catalogue); resolves once committed. */
   writeTelemetry?(messages: readonly TelemetryReceived[]): Promise<void>;
   publishMany(items: readonly PublishItem[]): Promise<unknown>;
+  /**
+   * The durable hand-off through the hub's write-ahead log (src/hub/wal): when present it takes the
+   * batch's points and messages instead of `appendPoints` / `writeTelemetry` and resolves once they
+   * are on disk; the log applies them to the store afterwards.
+   */
+  persist?(points: readonly TimePoint[], telemetry: readonly TelemetryReceived[], messages: number): Promise<void>;
 }
 
 export interface CommitterOptions {
@@ -184,8 +190,12 @@ export class GroupCommitter {
     let failure: Error | undefined;
     try {
       const targets = this.options.targets;
-      if (stored.length > 0 && !targets.writeTelemetry) throw new Error('no telemetry writer for the history port');
-      await Promise.all([points.length > 0 ? targets.appendPoints(points) : undefined, stored.length > 0 ? targets.writeTelemetry!(stored) : undefined]);
+      if (targets.persist) {
+        if (points.length > 0 || stored.length > 0) await targets.persist(points, stored, batch.length);
+      } else {
+        if (stored.length > 0 && !targets.writeTelemetry) throw new Error('no telemetry writer for the history port');
+        await Promise.all([points.length > 0 ? targets.appendPoints(points) : undefined, stored.length > 0 ? targets.writeTelemetry!(stored) : undefined]);
+      }
       await previous;
       if (events.length > 0) await this.options.targets.publishMany(events);
       ok = true;

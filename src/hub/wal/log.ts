@@ -1,0 +1,291 @@
+/**
+ * The hub's write-ahead log: takes the slow sinks (the DuckDB store and its checkpoints, the history
+ * port) off the acknowledgement path.
+ *
+ * - `append(batch)` frames the group commit's batch as one record; records appended while a write is
+ *   running go out together in the next one (one writev + fdatasync per round). The promise resolves
+ *   after the fdatasync: that is when the hub acknowledges the batch's messages.
+ * - A background applier hands the logged batches, in order and merged up to `maxApplyMessages`, to
+ *   the sinks, then records the applied position (position.ts, fdatasync). A failed apply is retried
+ *   with back-off; the batches stay in memory meanwhile.
+ * - At most `maxLagMessages` messages may be logged and not applied; beyond that `append` waits (the
+ *   group commit stalls, and its own back-pressure stops reading device connections).
+ * - Segments roll at `segmentBytes` and are deleted once the applied position has passed them.
+ * - `open` first replays what was logged and not applied (a crash, or a close whose apply timed out).
+ *
+ * At least once: a crash between a sink's commit and the position record replays that group on the
+ * next start, so its points are stored twice (same series, time, arrival and value; the store keeps
+ * duplicates). The window is one apply round; nothing acknowledged is ever lost.
+ */
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TelemetryReceived } from '../../bus/index.js';
+import type { TimePoint } from '../../storage/index.js';
+import { decodePayload, encodeRecord, type LoggedBatch } from './record.js';
+import { PositionFile, readPosition } from './position.js';
+import { listSegments, readSegment, segmentFile, syncDir } from './segments.js';
+
+export interface WalSinks {
+  appendPoints(points: readonly TimePoint[]): Promise<void>;
+  writeTelemetry?(messages: readonly TelemetryReceived[]): Promise<void>;
+}
+
+export interface WalOptions {
+  readonly dir: string;
+  readonly sinks: WalSinks;
+  readonly maxLagMessages?: number;
+  readonly segmentBytes?: number;
+  readonly maxApplyMessages?: number;
+  /** A failed apply (retried), a damaged tail cut off at start, a failed position write. */
+  readonly onProblem?: (what: string, details: Record<string, unknown>) => void;
+  readonly onApply?: (info: { messages: number; ms: number }) => void;
+}
+
+export interface ReplayReport {
+  readonly batches: number;
+  readonly messages: number;
+  readonly truncated: Array<{ segment: number; at: number; bytes: number; reason: string }>;
+}
+
+interface Logged {
+  readonly batch: LoggedBatch;
+  readonly segment: number;
+  readonly end: number;
+}
+
+interface Waiting {
+  readonly record: Buffer;
+  readonly batch: LoggedBatch;
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class WriteAheadLog {
+  private segment!: { id: number; handle: FileHandle; size: number };
+  private readonly closedSegments: Array<{ readonly id: number; readonly size: number }> = [];
+  private waiting: Waiting[] = [];
+  private writing = false;
+  private readonly logged: Logged[] = [];
+  private applying: Promise<void> | undefined;
+  private lagMessages = 0;
+  private readonly roomWaiters: Array<() => void> = [];
+  private closed = false;
+  private stopped = false;
+  private readonly maxLag: number;
+  private readonly segmentBytes: number;
+  private readonly maxApply: number;
+
+  private constructor(
+    private readonly options: WalOptions,
+    private readonly position: PositionFile,
+    readonly replayed: ReplayReport,
+  ) {
+    this.maxLag = options.maxLagMessages ?? 100_000;
+    this.segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
+    this.maxApply = options.maxApplyMessages ?? 20_000;
+  }
+
+  /** Opens the log in `dir`, replaying into the sinks whatever was logged and not applied. */
+  static async open(options: WalOptions): Promise<WriteAheadLog> {
+    const { dir } = options;
+    await mkdir(dir, { recursive: true });
+    const positionFile = join(dir, 'applied.pos');
+    const from = readPosition(positionFile) ?? { segment: 0, offset: 0 };
+    const position = await PositionFile.open(positionFile);
+    const ids = await listSegments(dir);
+    const report = { batches: 0, messages: 0, truncated: [] as ReplayReport['truncated'] };
+    const maxApply = options.maxApplyMessages ?? 20_000;
+    for (const id of ids) {
+      if (id < from.segment) continue;
+      const { records, truncated } = await readSegment(dir, id, id === from.segment ? from.offset : 0);
+      if (truncated) {
+        report.truncated.push({ segment: id, ...truncated });
+        options.onProblem?.('damaged WAL tail cut off', { segment: id, ...truncated });
+      }
+      // Replayed in groups like the live applier's, each followed by its position record.
+      for (let i = 0; i < records.length; ) {
+        const group: LoggedBatch[] = [];
+        let messages = 0;
+        let end = 0;
+        while (i < records.length && (group.length === 0 || messages < maxApply)) {
+          const r = records[i++]!;
+          const b = decodePayload(r.payload);
+          group.push(b);
+          messages += b.messages;
+          end = r.end;
+        }
+        await applyToSinks(options.sinks, group);
+        await position.write({ segment: id, offset: end });
+        report.batches += group.length;
+        report.messages += messages;
+      }
+    }
+    // Everything logged so far is applied: remove the old segments and start a fresh one.
+    for (const id of ids) await unlink(segmentFile(dir, id));
+    const log = new WriteAheadLog(options, position, report);
+    await log.startSegment((ids.at(-1) ?? from.segment) + 1);
+    return log;
+  }
+
+  /** Messages logged and not yet applied to the sinks. */
+  get lag(): number {
+    return this.lagMessages;
+  }
+
+  /** Resolves once the batch is on disk (fdatasync); rejects if the write failed (nothing was acknowledged). */
+  async append(batch: LoggedBatch): Promise<void> {
+    if (this.closed) throw new Error('the write-ahead log is closed');
+    if (batch.telemetry.length > 0 && !this.options.sinks.writeTelemetry) throw new Error('no telemetry writer for the history port');
+    while (this.lagMessages > 0 && this.lagMessages + batch.messages > this.maxLag) {
+      await new Promise<void>((r) => this.roomWaiters.push(r));
+      if (this.closed) throw new Error('the write-ahead log is closed');
+    }
+    this.lagMessages += batch.messages;
+    const record = encodeRecord(batch);
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ record, batch, resolve, reject });
+      if (!this.writing) void this.writeRounds();
+    });
+  }
+
+  /** Resolves when every logged batch has been applied (tests, close). */
+  async drained(): Promise<void> {
+    while (this.logged.length > 0 || this.waiting.length > 0 || this.writing) {
+      await (this.applying ?? sleep(5));
+    }
+  }
+
+  private async writeRounds(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const round = this.waiting;
+      this.waiting = [];
+      const seg = this.segment;
+      let bytes = 0;
+      for (const w of round) bytes += w.record.length;
+      try {
+        const { bytesWritten } = await seg.handle.writev(round.map((w) => w.record), seg.size);
+        if (bytesWritten !== bytes) throw new Error(`short WAL write: ${bytesWritten} of ${bytes} bytes`);
+        await seg.handle.datasync();
+      } catch (err) {
+        for (const w of round) this.lagMessages -= w.batch.messages;
+        this.wake();
+        for (const w of round) w.reject(err as Error);
+        // Whatever reached the file is not acknowledged; later records go to a new segment, so they never sit behind it.
+        await this.roll().catch((e: unknown) => this.options.onProblem?.('could not start a new WAL segment', { err: (e as Error).message }));
+        continue;
+      }
+      let end = seg.size;
+      for (const w of round) {
+        end += w.record.length;
+        this.logged.push({ batch: w.batch, segment: seg.id, end });
+      }
+      seg.size = end;
+      for (const w of round) w.resolve();
+      this.applying ??= this.applyRounds();
+      if (seg.size >= this.segmentBytes) await this.roll().catch((e: unknown) => this.options.onProblem?.('could not start a new WAL segment', { err: (e as Error).message }));
+    }
+    this.writing = false;
+  }
+
+  private async applyRounds(): Promise<void> {
+    let backoff = 100;
+    while (this.logged.length > 0 && !this.stopped) {
+      let k = 0;
+      let messages = 0;
+      while (k < this.logged.length && (k === 0 || messages + this.logged[k]!.batch.messages <= this.maxApply)) messages += this.logged[k++]!.batch.messages;
+      const group = this.logged.slice(0, k);
+      const started = performance.now();
+      try {
+        await applyToSinks(
+          this.options.sinks,
+          group.map((g) => g.batch),
+        );
+      } catch (err) {
+        this.options.onProblem?.('applying logged telemetry failed; retrying', { messages, err: (err as Error).message, retryMs: backoff });
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 5000);
+        continue;
+      }
+      backoff = 100;
+      this.logged.splice(0, k);
+      this.options.onApply?.({ messages, ms: performance.now() - started });
+      const last = group[k - 1]!;
+      try {
+        await this.position.write({ segment: last.segment, offset: last.end });
+        await this.dropAppliedSegments(last.segment, last.end);
+      } catch (err) {
+        // The next round's position supersedes this one; at worst a restart re-applies (at least once).
+        this.options.onProblem?.('recording the WAL position failed', { err: (err as Error).message });
+      }
+      this.lagMessages -= messages;
+      this.wake();
+    }
+    this.applying = undefined;
+  }
+
+  private wake(): void {
+    for (const w of this.roomWaiters.splice(0)) w();
+  }
+
+  /** Deletes the closed segments the applied position (segment, offset) has passed or reached the end of. */
+  private async dropAppliedSegments(segment: number, offset: number): Promise<void> {
+    for (;;) {
+      const s = this.closedSegments[0];
+      if (!s || s.id > segment || (s.id === segment && s.size > offset)) return;
+      this.closedSegments.shift();
+      await unlink(segmentFile(this.options.dir, s.id));
+    }
+  }
+
+  private async startSegment(id: number): Promise<void> {
+    const handle = await open(segmentFile(this.options.dir, id), 'wx');
+    await syncDir(this.options.dir);
+    this.segment = { id, handle, size: 0 };
+  }
+
+  private async roll(): Promise<void> {
+    const old = this.segment;
+    await this.startSegment(old.id + 1);
+    this.closedSegments.push({ id: old.id, size: old.size });
+    await old.handle.close();
+  }
+
+  /**
+   * Stops taking batches, lets the running write finish and the applier catch up for at most
+   * `timeoutMs`; what is still unapplied then stays in the log and is replayed on the next open.
+   */
+  async close(timeoutMs = 10_000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const until = Date.now() + timeoutMs;
+    while ((this.writing || this.logged.length > 0) && Date.now() < until) await sleep(5);
+    this.stopped = true;
+    this.wake();
+    if (this.applying) await Promise.race([this.applying, sleep(Math.max(0, until - Date.now()))]);
+    await this.segment.handle.close();
+    await this.position.close();
+  }
+}
+
+/** One apply: the batches' points in one `appendPoints`, their messages in one history write. */
+async function applyToSinks(sinks: WalSinks, batches: readonly LoggedBatch[]): Promise<void> {
+  let points: readonly TimePoint[];
+  let telemetry: readonly TelemetryReceived[];
+  if (batches.length === 1) {
+    ({ points, telemetry } = batches[0]!);
+  } else {
+    const p: TimePoint[] = [];
+    const t: TelemetryReceived[] = [];
+    for (const b of batches) {
+      for (const x of b.points) p.push(x);
+      for (const x of b.telemetry) t.push(x);
+    }
+    points = p;
+    telemetry = t;
+  }
+  if (telemetry.length > 0 && !sinks.writeTelemetry) throw new Error('no telemetry writer for the history port');
+  await Promise.all([points.length > 0 ? sinks.appendPoints(points) : undefined, telemetry.length > 0 ? sinks.writeTelemetry!(telemetry) : undefined]);
+}

@@ -1,0 +1,60 @@
+/**
+ * Segment files of the write-ahead log: `<dir>/<12-digit number>.wal`, numbered in write order. Each
+ * holds whole records back to back (record.ts). Reading a segment stops at the first record that is
+ * not whole and intact (a write torn by a crash, or garbage after it) and truncates the file there,
+ * so a later start sees a clean end; it never throws for a damaged record.
+ */
+import { open, readdir, readFile, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { scanRecord } from './record.js';
+
+const SEGMENT = /^(\d{12})\.wal$/;
+
+export function segmentFile(dir: string, id: number): string {
+  return join(dir, `${String(id).padStart(12, '0')}.wal`);
+}
+
+/** The segment numbers in `dir`, ascending. */
+export async function listSegments(dir: string): Promise<number[]> {
+  const ids: number[] = [];
+  for (const name of await readdir(dir)) {
+    const m = SEGMENT.exec(name);
+    if (m) ids.push(Number(m[1]));
+  }
+  return ids.sort((a, b) => a - b);
+}
+
+export interface SegmentRecords {
+  /** Intact records from the start offset on, each with the offset just past it. */
+  readonly records: Array<{ readonly payload: Buffer; readonly end: number }>;
+  /** Set when the segment ended in a damaged record: why, and the bytes cut off. */
+  readonly truncated?: { readonly reason: string; readonly at: number; readonly bytes: number };
+}
+
+/** Reads the intact records of a segment from `from` on; a damaged tail is cut off the file. */
+export async function readSegment(dir: string, id: number, from: number): Promise<SegmentRecords> {
+  const file = segmentFile(dir, id);
+  const data = await readFile(file);
+  const records: Array<{ payload: Buffer; end: number }> = [];
+  let offset = Math.min(from, data.length);
+  for (;;) {
+    const r = scanRecord(data, offset);
+    if (r.kind === 'end') return { records };
+    if (r.kind === 'torn') {
+      await truncate(file, offset);
+      return { records, truncated: { reason: r.reason, at: offset, bytes: data.length - offset } };
+    }
+    records.push({ payload: r.payload, end: r.end });
+    offset = r.end;
+  }
+}
+
+/** fsync of the directory, so a created or deleted segment's entry survives a crash. */
+export async function syncDir(dir: string): Promise<void> {
+  const h = await open(dir, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
