@@ -17,6 +17,8 @@ export interface FoldResult {
   readonly prAuc: number;
   readonly rocAuc: number;
   readonly threshold: number;
+  /** F1 of the inner cross-validation on this fold's training rows (selection evidence that never saw the fold). */
+  readonly innerF1: number;
 }
 
 export interface CvResult {
@@ -54,6 +56,7 @@ export function crossValidate(table: Table, labels: Uint8Array, options: Classif
       prAuc: averagePrecision(pred.probability, truth),
       rocAuc: rocAuc(pred.probability, truth),
       threshold: model.threshold,
+      innerF1: model.inner.f1,
     };
     results.push(r);
     options.onFold?.(r);

@@ -69,3 +69,14 @@ test('binary labels: 0/1 maps directly; two text values need no flag (rarer is p
   assert.throws(() => binaryLabels({ columns: ['y'], rows: [['a'], ['b'], ['c']] }, 'y'), (e: unknown) => MlErrors.is(e, 'bad_data'));
   assert.throws(() => dropColumns(table, ['Machine Failure']), (e: unknown) => MlErrors.is(e, 'unknown_column'));
 });
+
+test('ratios: a/b after a·b and a−b for each pair, missing when b = 0', () => {
+  const train: Table = { columns: ['a', 'b'], rows: [['2', '5'], ['3', '1'], ['4', '0']] };
+  assert.equal(fitEncoder(train).ratios, undefined, 'off by default');
+  const enc = fitEncoder(train, { ratios: true });
+  assert.deepEqual(enc.featureNames, ['a', 'b', 'a*b', 'a-b', 'a/b']);
+  const m = encode(enc, { columns: ['a', 'b'], rows: [['3', '4'], ['-6', '8'], ['4', '0']] });
+  assert.deepEqual(Array.from(m.data.subarray(0, 10)), [3, 4, 12, -1, 0.75, -6, 8, -48, -14, -0.75]);
+  assert.ok(Number.isNaN(m.data[14]!), '4/0 is missing, not Infinity');
+  assert.equal(fitEncoder(train, { interactions: false, ratios: true }).ratios, undefined, 'no pairs, no ratios');
+});

@@ -37,6 +37,8 @@ export interface Encoder {
    * matches, NaN elsewhere. Absent in older model documents (= none).
    */
   readonly levelProducts?: Array<[number, string, number, number]>;
+  /** Whether each interaction pair also gives a/b (missing when b = 0). Absent in older documents (= no). */
+  readonly ratios?: boolean;
   readonly featureNames: string[];
 }
 
@@ -50,6 +52,13 @@ export interface EncoderOptions {
   readonly interactions?: boolean;
   /** Pairwise products restricted to each level of a small text column (default false: measured no F1 gain on AI4I, docs/ml-prediction.md). */
   readonly levelProducts?: boolean;
+  /**
+   * a/b beside a·b and a−b for every interaction pair (default false). A limit on a ratio (load per
+   * speed, heat per power) is a curve in the (a, b) plane that axis cuts on a and b approximate
+   * poorly, as for products. b/a is not added: for columns of one sign it is a monotone function of
+   * a/b and a tree cuts it at the same place.
+   */
+  readonly ratios?: boolean;
 }
 
 export function fitEncoder(table: Table, options: EncoderOptions = {}): Encoder {
@@ -99,9 +108,13 @@ export function fitEncoder(table: Table, options: EncoderOptions = {}): Encoder 
     if (c.kind === 'numeric') featureNames.push(c.name);
     else if (c.kind === 'onehot') for (const l of c.levels) featureNames.push(`${c.name}=${l}`);
   }
-  for (const [a, b] of interactions) featureNames.push(`${columns[a]!.name}*${columns[b]!.name}`, `${columns[a]!.name}-${columns[b]!.name}`);
+  const ratios = options.ratios === true && interactions.length > 0;
+  for (const [a, b] of interactions) {
+    featureNames.push(`${columns[a]!.name}*${columns[b]!.name}`, `${columns[a]!.name}-${columns[b]!.name}`);
+    if (ratios) featureNames.push(`${columns[a]!.name}/${columns[b]!.name}`);
+  }
   for (const [j, level, a, b] of levelProducts) featureNames.push(`${columns[a]!.name}*${columns[b]!.name}|${columns[j]!.name}=${level}`);
-  return levelProducts.length > 0 ? { columns, interactions, levelProducts, featureNames } : { columns, interactions, featureNames };
+  return { columns, interactions, ...(levelProducts.length > 0 ? { levelProducts } : {}), ...(ratios ? { ratios } : {}), featureNames };
 }
 
 /** Row-major feature matrix; the table must have the encoder's columns (by name, any order). */
@@ -146,6 +159,7 @@ export function encode(encoder: Encoder, table: Table): { rows: number; cols: nu
     for (const [a, b] of encoder.interactions) {
       data[f++] = numeric[a]! * numeric[b]!;
       data[f++] = numeric[a]! - numeric[b]!;
+      if (encoder.ratios === true) data[f++] = numeric[b] === 0 ? Number.NaN : numeric[a]! / numeric[b]!;
     }
     for (const [j, level, a, b] of encoder.levelProducts ?? []) data[f++] = text[j] === level ? numeric[a]! * numeric[b]! : Number.NaN;
   }

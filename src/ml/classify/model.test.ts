@@ -93,3 +93,17 @@ test("final 'inner': the k inner models predict, and the probability is the mean
   assert.deepEqual(predictClassifier(assertClassifierModel(JSON.parse(JSON.stringify(model))), held.table), pred);
   assert.throws(() => assertClassifierModel({ ...model, combine: 'median' }), (e: unknown) => (e as { code?: string }).code === 'ml.bad_model');
 });
+
+test('repeated inner CV: repetition 1 is the unrepeated procedure; r repetitions give r·k inner models and pooled out-of-fold figures', () => {
+  const train = records(1200, 6);
+  const once = trainClassifier(train.table, train.labels, { ...FAST, final: 'inner' });
+  const one = trainClassifier(train.table, train.labels, { ...FAST, final: 'inner', innerRepeats: 1 });
+  assert.deepEqual(one, once, 'innerRepeats 1 changes nothing');
+  const twice = trainClassifier(train.table, train.labels, { ...FAST, final: 'inner', innerRepeats: 2 });
+  assert.equal(twice.gbdt.length, 6, '2 repetitions × 3 inner folds');
+  // The first repetition's models are the unrepeated ones (same folds, same seeds).
+  assert.deepEqual(twice.gbdt.slice(0, 3), once.gbdt);
+  assert.notDeepEqual(twice.gbdt[3], once.gbdt[0], 'the second repetition uses other folds');
+  assert.ok(twice.threshold > 0 && twice.threshold < 1);
+  assert.throws(() => trainClassifier(train.table, train.labels, { ...FAST, innerRepeats: 0 }), (e: unknown) => (e as { code?: string }).code === 'ml.bad_params');
+});

@@ -69,10 +69,18 @@ export interface ClassifierOptions {
   readonly gbdt?: Partial<GbdtParams>;
   readonly classWeight?: ClassWeight;
   readonly innerFolds?: number;
+  /**
+   * Repetitions of the inner k-fold with different fold assignments (default 1). The calibrator and
+   * threshold are fitted on all repetitions' out-of-fold scores pooled (r·n pairs), which steadies
+   * the threshold; the refit round count is the median over all r·k inner models.
+   */
+  readonly innerRepeats?: number;
   readonly calibration?: 'isotonic' | 'platt' | 'auto';
   readonly interactions?: boolean;
   /** Pairwise products per level of a small text column (encoder.ts); default off. */
   readonly levelProducts?: boolean;
+  /** a/b for every interaction pair (encoder.ts); default off. */
+  readonly ratios?: boolean;
   /** Number of refit final models averaged (default 1; see docs/ml-prediction.md for the measured effect). */
   readonly bag?: number;
   /** Which models predict: a refit on all rows (default) or the inner cross-validation models (see step 5). */
@@ -148,25 +156,34 @@ export function trainClassifier(table: Table, labels: Uint8Array, options: Class
   }
   const seed = options.seed ?? 1;
   const params: Partial<GbdtParams> = { ...DEFAULT_CLASSIFIER_GBDT, ...options.gbdt, objective: 'logistic' };
-  const encoder = fitEncoder(table, { interactions: options.interactions, levelProducts: options.levelProducts });
+  const encoder = fitEncoder(table, { interactions: options.interactions, levelProducts: options.levelProducts, ratios: options.ratios });
   const x = encode(encoder, table);
   const positiveWeight = positiveWeightOf(labels, options.classWeight ?? 'none');
 
-  const oof = new Float64Array(labels.length);
+  const repeats = options.innerRepeats ?? 1;
+  if (!(Number.isInteger(repeats) && repeats >= 1)) throw MlErrors.create('bad_params', `innerRepeats must be a positive integer, got ${repeats}`, { innerRepeats: repeats });
+  const n = labels.length;
+  // Pooled out-of-fold scores: repetition r fills oof[r·n .. (r+1)·n).
+  const oof = new Float64Array(repeats * n);
+  const pooledLabels = new Uint8Array(repeats * n);
   const rounds: number[] = [];
   const innerModels: GbdtModel[] = [];
-  const inner = stratifiedFolds(labels, k, seed + 1000);
-  for (let f = 0; f < k; f++) {
-    const { train, test } = splitFold(inner, f);
-    const fitted = fitStopped(x, labels, train, params, positiveWeight, seed * 31 + f);
-    rounds.push(fitted.rounds);
-    innerModels.push(fitted.model);
-    predictGbdtRaw(fitted.model, takeRows(x, test)).forEach((v, i) => (oof[test[i]!] = v));
+  for (let r = 0; r < repeats; r++) {
+    // Repetition 0 keeps the fold and model seeds of the unrepeated procedure.
+    const inner = stratifiedFolds(labels, k, seed + 1000 + 7777 * r);
+    for (let f = 0; f < k; f++) {
+      const { train, test } = splitFold(inner, f);
+      const fitted = fitStopped(x, labels, train, params, positiveWeight, seed * 31 + f + 7919 * r);
+      rounds.push(fitted.rounds);
+      innerModels.push(fitted.model);
+      predictGbdtRaw(fitted.model, takeRows(x, test)).forEach((v, i) => (oof[r * n + test[i]!] = v));
+    }
+    pooledLabels.set(labels, r * n);
   }
   const method = options.calibration ?? 'auto';
-  const calibrator = method === 'platt' || (method === 'auto' && positives < 30) ? fitPlatt(oof, labels) : fitIsotonic(oof, labels);
+  const calibrator = method === 'platt' || (method === 'auto' && positives < 30) ? fitPlatt(oof, pooledLabels) : fitIsotonic(oof, pooledLabels);
   const calibrated = Array.from(oof, (s) => applyCalibrator(calibrator, s));
-  const { threshold, f1 } = bestF1Threshold(calibrated, labels);
+  const { threshold, f1 } = bestF1Threshold(calibrated, pooledLabels);
 
   const finalRounds = Math.max(1, [...rounds].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!);
   const bag = options.bag ?? 1;
