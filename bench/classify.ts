@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { averagePrecision, binaryReport, confusion, parseCsv, parseFlags, take } from '../src/ml/core/index.js';
 import { binaryLabels, buildAzureTask, crossValidate, dropColumns, predictClassifier, selectRows, tableFromCsv, timeSplit, trainClassifier } from '../src/ml/classify/index.js';
 
-const f = parseFlags(process.argv.slice(2), { data: { kind: 'string' }, only: { kind: 'string' }, seed: { kind: 'number' }, final: { kind: 'string' }, 'level-products': { kind: 'boolean' }, ratios: { kind: 'boolean' }, bag: { kind: 'number' }, 'inner-folds': { kind: 'number' }, repeats: { kind: 'number' }, lr: { kind: 'number' }, lambda: { kind: 'number' }, 'min-leaf': { kind: 'number' }, leaves: { kind: 'number' }, depth: { kind: 'number' }, rounds: { kind: 'number' } }, 'bench/classify');
+const f = parseFlags(process.argv.slice(2), { data: { kind: 'string' }, only: { kind: 'string' }, seed: { kind: 'number' }, final: { kind: 'string' }, 'level-products': { kind: 'boolean' }, ratios: { kind: 'boolean' }, bag: { kind: 'number' }, 'inner-folds': { kind: 'number' }, repeats: { kind: 'number' }, lr: { kind: 'number' }, lambda: { kind: 'number' }, 'min-leaf': { kind: 'number' }, leaves: { kind: 'number' }, depth: { kind: 'number' }, rounds: { kind: 'number' }, 'split-at': { kind: 'string' } }, 'bench/classify');
 const root = f.data ?? process.env.TWINWORKS_DATASETS;
 if (root === undefined) {
   console.error('give --data DIR (the datasets folder) or set TWINWORKS_DATASETS');
@@ -29,7 +29,7 @@ if (f.final !== undefined && f.final !== 'refit' && f.final !== 'inner') {
 const final = f.final as 'refit' | 'inner' | undefined;
 const levelProducts = f['level-products'] === true;
 // Variant flags for the measurements in docs/ml-prediction.md; each absent flag keeps the default.
-const gbdtFlags = { learningRate: f.lr, lambda: f.lambda, minSamplesLeaf: f['min-leaf'], maxLeaves: f.leaves, maxDepth: f.depth, rounds: f.rounds };
+const gbdtFlags = { learningRate: f.lr, lambda: f.lambda, minSamplesLeaf: f['min-leaf'], maxLeaves: f.leaves, maxDepth: f.depth, rounds: f.rounds, splitAt: f['split-at'] as 'edge' | 'middle' | undefined };
 const gbdt = Object.fromEntries(Object.entries(gbdtFlags).filter(([, v]) => v !== undefined));
 const variant = { final, levelProducts, ratios: f.ratios === true, bag: f.bag, innerFolds: f['inner-folds'], innerRepeats: f.repeats, gbdt };
 console.log(`# variant ${JSON.stringify(variant)} seed ${seed}`);

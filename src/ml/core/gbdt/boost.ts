@@ -41,6 +41,7 @@ export const DEFAULT_GBDT_PARAMS: GbdtParams = {
   minHessianLeaf: 1e-3,
   lambda: 1,
   minGain: 0,
+  splitAt: 'edge',
   subsample: 1,
   colsample: 1,
   maxBins: 255,

@@ -5,7 +5,7 @@ import { logLoss } from '../metrics.js';
 import { Rng } from '../rng.js';
 import { binMatrix, featureEdges } from './binning.js';
 import { predictGbdt, trainGbdt } from './boost.js';
-import { findBestSplit, growTree, buildHistogram } from './tree.js';
+import { findBestSplit, growTree, buildHistogram, predictTree, predictTreeBinned } from './tree.js';
 
 const params = { maxLeaves: 2, maxDepth: 4, minSamplesLeaf: 1, minHessianLeaf: 0, lambda: 1, minGain: 0 };
 
@@ -116,4 +116,26 @@ test('missing values share the lowest bin and go left at prediction, consistentl
   const y = [0, 0, 0, 5, 5, 5];
   const { model } = trainGbdt(x, y, { params: { rounds: 1, learningRate: 1, lambda: 0, maxLeaves: 2, minSamplesLeaf: 1 } });
   assert.deepEqual(Array.from(predictGbdt(model, fromRows([[Number.NaN], [11]]))), [0, 5]);
+});
+
+test("splitAt 'middle' cuts in the middle of the node's gap; 'edge' right above the largest left value", () => {
+  // Values 0..11 exist in the data (12 bins, edges 0.5, 1.5, …, 10.5), but the tree sees only rows
+  // with 1, 2, 3 (gradient −1) and 10, 11 (gradient +1). The gap runs from 3 to 10: edge cut 3.5,
+  // middle of the gap between the edges 3.5 and 9.5 is 6.5, itself a bin edge.
+  const x = fromRows(Array.from({ length: 12 }, (_, v) => [v]));
+  const data = binMatrix(x, 255);
+  const grad = new Float64Array(12), hess = new Float64Array(12).fill(1);
+  for (const v of [1, 2, 3]) grad[v] = -1;
+  for (const v of [10, 11]) grad[v] = 1;
+  const node = () => Uint32Array.of(1, 2, 3, 10, 11);
+  const edge = growTree(data, Int32Array.of(0), node(), grad, hess, params, 1);
+  const middle = growTree(data, Int32Array.of(0), node(), grad, hess, { ...params, splitAt: 'middle' }, 1);
+  assert.equal(edge.tree.threshold[0], 3.5);
+  assert.equal(middle.tree.threshold[0], 6.5);
+  // Same partition of the node's rows, so the same leaf values.
+  assert.deepEqual(middle.tree.value, edge.tree.value);
+  // Every row of the data, in the node or not, is routed alike by raw value and by bin code.
+  for (let i = 0; i < 12; i++) assert.equal(predictTreeBinned(middle.tree, middle.splitBin, data, i), predictTree(middle.tree, [i]), `row ${i}`);
+  assert.equal(predictTree(middle.tree, [6]), predictTree(middle.tree, [1]), '6 is nearer the left rows');
+  assert.equal(predictTree(middle.tree, [7]), predictTree(middle.tree, [10]), '7 is nearer the right rows');
 });
