@@ -10,7 +10,9 @@ import { createTwinGraph, type TwinGraph } from '../twins/index.js';
 import type { Envelope } from '../bus/index.js';
 import { startTestHub, eventually, type TestHub } from '../hub/testing/harness.js';
 import type { TwinUpdater } from '../hub/index.js';
-import { twinUpdaterFor } from './hub.js';
+import { hubWalDir, twinUpdaterFor } from './hub.js';
+import { parseHubConfig } from '../hub/index.js';
+import type { PlatformConfig } from '../config/index.js';
 import { createMemoryStorage } from '../storage/index.js';
 
 const MODEL = {
@@ -76,4 +78,14 @@ test('a value of the wrong DTDL type is refused by the graph and counted; the tw
   assert.match(await t.metrics.text(), /twinworks_hub_twin_updates_total\{outcome="failed"[^}]*\} 1/);
   const tw = graph.getTwin('oven-7') as unknown as { temperature: number; doorOpen: boolean };
   assert.equal(tw.doorOpen, true);
+});
+
+test('the write-ahead log: on by default with DuckDB (in the data dir), off with memory and PostgreSQL, the hub file decides when it says', () => {
+  const config = { data: '/srv/twinworks' } as PlatformConfig;
+  const defaults = parseHubConfig({});
+  assert.equal(hubWalDir(config, defaults, 'duckdb'), '/srv/twinworks/hub-wal');
+  assert.equal(hubWalDir(config, defaults, 'memory'), undefined);
+  assert.equal(hubWalDir(config, defaults, 'postgres'), undefined);
+  assert.equal(hubWalDir(config, parseHubConfig({ wal: { enabled: false } }), 'duckdb'), undefined);
+  assert.equal(hubWalDir(config, parseHubConfig({ wal: { enabled: true } }), 'postgres'), '/srv/twinworks/hub-wal');
 });

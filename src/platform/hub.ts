@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { PlatformConfig } from '../config/index.js';
 import type { AuthService } from '../auth/index.js';
 import type { EventBus, TelemetryReceived } from '../bus/index.js';
-import { createDeviceHub, loadHubConfig, parseHubConfig, type DeviceHub, type HubConfigInput, type TwinUpdater } from '../hub/index.js';
+import { createDeviceHub, loadHubConfig, parseHubConfig, type DeviceHub, type HubConfig, type HubConfigInput, type TwinUpdater } from '../hub/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
 import type { StorageAdapter } from '../storage/index.js';
 import type { TwinGraph } from '../twins/index.js';
@@ -68,6 +69,18 @@ export interface HubDeps {
   readonly extraPrincipal?: (username: string | undefined, password: string | undefined) => boolean;
 }
 
+/**
+ * Where the hub's write-ahead log lives, or undefined for none. `wal.enabled` in the hub file
+ * decides; unset, the log is on with the embedded DuckDB store (its commits and checkpoints stall the
+ * single writer for hundreds of ms, which the PUBACK would otherwise wait for) and off with the
+ * memory store (nothing to recover into) and PostgreSQL (replicas may have no lasting local disk;
+ * set `wal.enabled: true` to use it there).
+ */
+export function hubWalDir(config: PlatformConfig, hub: HubConfig, storeKind: string): string | undefined {
+  const enabled = hub.wal.enabled ?? storeKind === 'duckdb';
+  return enabled ? join(config.data, 'hub-wal') : undefined;
+}
+
 export async function createPlatformHub(d: HubDeps): Promise<DeviceHub> {
   const file = d.config.hubConfig ? loadHubConfig(d.config.hubConfig) : undefined;
   const config = file
@@ -83,6 +96,7 @@ export async function createPlatformHub(d: HubDeps): Promise<DeviceHub> {
     tls: d.tls,
     hostName: d.hostName,
     config,
+    walDir: hubWalDir(d.config, config, d.store.kind),
     twins: twinUpdaterFor(d.graph),
     telemetryStore: d.history,
     // Platform users (user name + password) and API keys (any user name, the key as password) may
