@@ -8,7 +8,7 @@ const dir = mkdtempSync(join(tmpdir(), 'twinworks-duckdb-contract-'));
 let n = 0;
 
 runStorageContract('duckdb', {
-  migrations: [1, 2, 3, 4],
+  migrations: [1, 2, 3, 4, 5],
   async create() {
     const file = join(dir, `store-${n++}.duckdb`);
     // Two threads: the test machine has two cores shared with other suites.

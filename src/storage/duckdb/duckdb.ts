@@ -18,13 +18,16 @@ import {
 } from '@duckdb/node-api';
 import type { CollectionName } from '../collections.js';
 import { StorageErrors, notOpen } from '../errors.js';
-import { scanPages } from '../paging.js';
 import type { ListOptions, PointQuery, StorageAdapter, StoredDocument, TimePoint, WriteOp, WriteResult } from '../port.js';
 import { SerialQueue } from '../serial-queue.js';
-import { checkCollection, checkId, checkIdList, checkListOptions, checkOps, checkPointQuery, checkPoints } from '../validate.js';
+import { checkCollection, checkId, checkIdList, checkListOptions, checkOps, checkPointQuery, checkPoints, compareIds } from '../validate.js';
 import { applyDuckDbMigrations, readApplied } from './migrations.js';
 import { canonicalPath, openInstance, releaseFile, unavailable } from './open.js';
-import { DuckDbWriter, tz } from './writer.js';
+import { DuckDbWriter, inTransaction, tz } from './writer.js';
+import { Compactor } from './compaction.js';
+import { compactJournal, journalExtent } from './journal.js';
+import { DocumentOverlay } from './overlay.js';
+import { scanMerged } from './scan.js';
 import type { AggregateQuery, AggregateRow, ArchiveCounts, ArchiveTarget, EdgeQuery, PointRange, TextPoint } from '../port-series.js';
 import { checkAggregateQuery, checkEdgeQuery, checkRange, checkTextPoints } from '../validate-series.js';
 import * as series from './series.js';
@@ -34,6 +37,10 @@ export interface DuckDbStorageOptions {
   readonly file: string;
   /** DuckDB settings passed at open, e.g. { threads: '2', memory_limit: '1GB' }. */
   readonly settings?: Readonly<Record<string, string>>;
+  /** Told about a failed background compaction; the journal is kept and the next compaction retries. */
+  readonly onBackgroundError?: (err: Error) => void;
+  /** Overlay entries before a compaction is considered (compaction.ts); tests lower it. */
+  readonly compactionMinEntries?: number;
 }
 
 interface Session {
@@ -42,6 +49,9 @@ interface Session {
   readonly writeConn: DuckDBConnection;
   readonly reader: DuckDBConnection;
   readonly statements: Map<string, DuckDBPreparedStatement>;
+  readonly compactConn: DuckDBConnection;
+  readonly overlay: DocumentOverlay;
+  readonly compactor: Compactor;
 }
 
 const fromTz = (v: DuckDBValue) => new Date(Number((v as DuckDBTimestampTZValue).micros / 1000n));
@@ -84,8 +94,21 @@ export class DuckDbStorage implements StorageAdapter {
       const writeConn = await instance.connect();
       const reader = await instance.connect();
       await applyDuckDbMigrations(writeConn, this.file);
-      const writer = new DuckDbWriter(writeConn, (c, sql, v, t) => this.query(c, sql, v, t), (err) => this.translate('write', err));
-      this.session = { instance, writer, writeConn, reader, statements: new Map() };
+      // Journal rows left by the previous run (every run leaves some: compaction is not done at close)
+      // are folded into the base tables first, so a session starts with an empty overlay.
+      const journal = await journalExtent(writeConn);
+      if (journal.rows > 0) await inTransaction(writeConn, () => compactJournal(writeConn, journal.maxSeq));
+      const overlay = new DocumentOverlay(journal.maxSeq + 1);
+      const compactConn = await instance.connect();
+      const compactor = new Compactor({
+        conn: compactConn,
+        overlay,
+        exclusiveOfReads: (task) => this.reads.run(task),
+        onError: (err) => this.options.onBackgroundError?.(this.translate('compact', err)),
+        track: (task) => this.track(task),
+      }, this.options.compactionMinEntries);
+      const writer = new DuckDbWriter(writeConn, overlay, (err) => this.translate('write', err), () => compactor.maybeStart());
+      this.session = { instance, writer, writeConn, reader, compactConn, statements: new Map(), overlay, compactor };
     } catch (err) {
       instance.closeSync();
       releaseFile(this.file);
@@ -99,12 +122,15 @@ export class DuckDbStorage implements StorageAdapter {
     // New calls fail fast from here on; calls already queued still finish against the open file.
     this.closing = true;
     await Promise.all([this.writes.drain(), this.reads.drain(), Promise.allSettled([...this.background])]);
+    await s.compactor.idle(); // one may have started while the writes drained
+    await this.reads.drain();
     this.session = undefined;
     this.opening = undefined;
     this.closing = false;
     for (const st of s.statements.values()) st.destroySync();
     s.writeConn.closeSync();
     s.reader.closeSync();
+    s.compactConn.closeSync();
     s.instance.closeSync(); // checkpoints the WAL into the file
     releaseFile(this.file);
   }
@@ -134,6 +160,16 @@ export class DuckDbStorage implements StorageAdapter {
     return (await st.runAndReadAll()).getRows();
   }
 
+  /** Compactions committed since open (for tests and the benchmark). */
+  compactions(): number {
+    return this.live().compactor.count();
+  }
+
+  private track(task: Promise<unknown>): void {
+    this.background.add(task);
+    void task.finally(() => this.background.delete(task)).catch(() => undefined);
+  }
+
   private read<T>(operation: string, task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     const conn = this.live().reader;
     return this.reads.run(() => this.guard(operation, () => task(conn)));
@@ -159,11 +195,22 @@ export class DuckDbStorage implements StorageAdapter {
     return this.read('appliedMigrations', (conn) => readApplied(conn));
   }
 
+  // Reads take the base table's answer and let the overlay (uncompacted journal rows) override it. The
+  // overlay is consulted after the query returns: whatever it holds then is at least as new as the
+  // snapshot the query saw (compaction.ts explains why that holds across a compaction).
+
   async get(collection: CollectionName, id: string): Promise<StoredDocument | undefined> {
     const c = checkCollection(collection);
     checkId(id);
+    const { overlay } = this.live();
     return this.read('get', async (conn) => {
+      // Inside a read task an overlay entry can be replaced by a newer one but not dropped, so when
+      // there is one now, the base table cannot have anything newer: skip the query.
+      const early = overlay.lookup(c, id);
+      if (early !== undefined) return early ?? undefined;
       const rows = await this.query(conn, `SELECT version, body, updated_at FROM "${c}" WHERE id = $1`, [id]);
+      const fromJournal = overlay.lookup(c, id);
+      if (fromJournal !== undefined) return fromJournal ?? undefined;
       const row = rows[0];
       return row === undefined ? undefined : toDoc(id, row[0] as DuckDBValue, row[1] as DuckDBValue, row[2] as DuckDBValue);
     });
@@ -173,35 +220,76 @@ export class DuckDbStorage implements StorageAdapter {
     const c = checkCollection(collection);
     const wanted = checkIdList(ids);
     if (wanted.length === 0) return [];
+    const { overlay } = this.live();
     return this.read('getMany', async (conn) => {
-      const sql = `SELECT id, version, body, updated_at FROM "${c}" WHERE id IN (SELECT unnest($1)) ORDER BY id`;
+      const sql = `SELECT id, version, body, updated_at FROM "${c}" WHERE id IN (SELECT unnest($1))`;
       const rows = await this.query(conn, sql, [listValue(wanted)], [LIST(VARCHAR)]);
-      return rows.map((r) => toDoc(r[0] as string, r[1] as DuckDBValue, r[2] as DuckDBValue, r[3] as DuckDBValue));
+      const found = new Map(rows.map((r) => [r[0] as string, r]));
+      const out: StoredDocument[] = [];
+      for (const id of wanted) {
+        const fromJournal = overlay.lookup(c, id);
+        const r = found.get(id);
+        if (fromJournal !== undefined) {
+          if (fromJournal !== null) out.push(fromJournal);
+        } else if (r !== undefined) {
+          out.push(toDoc(id, r[1] as DuckDBValue, r[2] as DuckDBValue, r[3] as DuckDBValue));
+        }
+      }
+      return out.sort((a, b) => compareIds(a.id, b.id));
     });
   }
 
   async list(collection: CollectionName, options?: ListOptions): Promise<StoredDocument[]> {
     const c = checkCollection(collection);
     const { after, prefix, limit } = checkListOptions(options);
+    const { overlay } = this.live();
+    return this.read('list', async (conn) => {
+      // Base rows that the overlay replaces are dropped, so a page may come up short: read on from
+      // the last base id until the page is full or the table is exhausted.
+      const out: StoredDocument[] = [];
+      let cursor = after;
+      for (;;) {
+        const rows = await this.listBase(conn, c, cursor, prefix, limit);
+        const exhausted = rows.length < limit;
+        const upTo = exhausted ? undefined : (rows[rows.length - 1]?.[0] as string);
+        const merged = rows.filter((r) => overlay.entry(c, r[0] as string) === undefined).map((r) => toDoc(r[0] as string, r[1] as DuckDBValue, r[2] as DuckDBValue, r[3] as DuckDBValue));
+        merged.push(...overlay.liveInRange(c, cursor, upTo, prefix));
+        out.push(...merged.sort((a, b) => compareIds(a.id, b.id)));
+        if (exhausted || out.length >= limit) return out.slice(0, limit);
+        cursor = upTo;
+      }
+    });
+  }
+
+  private listBase(conn: DuckDBConnection, c: CollectionName, after: string | undefined, prefix: string | undefined, limit: number): Promise<DuckDBValue[][]> {
     const where: string[] = [];
     const values: DuckDBValue[] = [];
     if (after !== undefined) where.push(`id > $${values.push(after)}`);
     // starts_with compares bytes: no LIKE wildcards to escape.
     if (prefix !== undefined) where.push(`starts_with(id, $${values.push(prefix)})`);
     const sql = `SELECT id, version, body, updated_at FROM "${c}"${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${values.push(limit)}`;
-    return this.read('list', async (conn) => {
-      const rows = await this.query(conn, sql, values);
-      return rows.map((r) => toDoc(r[0] as string, r[1] as DuckDBValue, r[2] as DuckDBValue, r[3] as DuckDBValue));
-    });
+    return this.query(conn, sql, values);
   }
 
+  /** One streaming query on a connection of its own (a page per query would sort the table per page). */
   scan(collection: CollectionName, pageSize?: number): AsyncIterable<StoredDocument> {
-    return scanPages((c, o) => this.list(c, o), collection, pageSize);
+    return this.scanLazily(collection, pageSize);
+  }
+
+  // A generator, so that a bad collection or a closed store is reported when iterating, as elsewhere.
+  private async *scanLazily(collection: CollectionName, pageSize: number | undefined): AsyncGenerator<StoredDocument> {
+    const c = checkCollection(collection);
+    const { instance, overlay } = this.live();
+    yield* scanMerged({ instance, collection: c, pageSize, startInReadQueue: (task) => this.read('scan', () => task()), overlay, toDoc, translate: (err) => this.translate('scan', err) });
   }
 
   async count(collection: CollectionName): Promise<number> {
     const c = checkCollection(collection);
-    return this.read('count', async (conn) => Number((await this.query(conn, `SELECT count(*) FROM "${c}"`, []))[0]?.[0] ?? 0));
+    const { overlay } = this.live();
+    return this.read('count', async (conn) => {
+      const base = Number((await this.query(conn, `SELECT count(*) FROM "${c}"`, []))[0]?.[0] ?? 0);
+      return base + overlay.countDelta(c);
+    });
   }
 
   async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
@@ -274,8 +362,7 @@ export class DuckDbStorage implements StorageAdapter {
         conn.closeSync();
       }
     });
-    this.background.add(task);
-    void task.finally(() => this.background.delete(task)).catch(() => undefined);
+    this.track(task);
     return task;
   }
 }

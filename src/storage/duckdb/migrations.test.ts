@@ -26,12 +26,12 @@ const tables = async (conn: Awaited<ReturnType<DuckDBInstance['connect']>>) =>
 
 test('a failing migration is rolled back whole and reported as storage.migration_failed', async () => {
   await withConnection('fail.duckdb', async (conn) => {
-    const broken = [...DUCKDB_MIGRATIONS, { version: 5, name: 'broken', statements: ['CREATE TABLE half_done (x INTEGER)', 'THIS IS NOT SQL'] }];
+    const broken = [...DUCKDB_MIGRATIONS, { version: 6, name: 'broken', statements: ['CREATE TABLE half_done (x INTEGER)', 'THIS IS NOT SQL'] }];
     const err = await rejectsWith(applyDuckDbMigrations(conn, 'fail.duckdb', broken), 'storage.migration_failed');
-    assert.equal(err.details.version, 5);
+    assert.equal(err.details.version, 6);
     assert.equal(err.details.name, 'broken');
-    // Migrations 1 to 4 committed before 5 started; none of 5 remains.
-    assert.deepEqual((await conn.runAndReadAll('SELECT version FROM schema_migrations ORDER BY version')).getRows().map((r) => r[0]), [1, 2, 3, 4]);
+    // Migrations 1 to 5 committed before 6 started; none of 6 remains.
+    assert.deepEqual((await conn.runAndReadAll('SELECT version FROM schema_migrations ORDER BY version')).getRows().map((r) => r[0]), [1, 2, 3, 4, 5]);
     assert.ok(!(await tables(conn)).includes('half_done'));
   });
 });
@@ -47,8 +47,8 @@ test('a file migrated by a newer build is refused', async () => {
 
 test('migrations create one table per collection plus points, text points and schema_migrations', async () => {
   await withConnection('fresh.duckdb', async (conn) => {
-    assert.deepEqual(await applyDuckDbMigrations(conn, 'fresh.duckdb'), [1, 2, 3, 4]);
-    assert.deepEqual(await applyDuckDbMigrations(conn, 'fresh.duckdb'), [1, 2, 3, 4]);
-    assert.deepEqual(await tables(conn), ['alert_rules', 'alerts', 'api_keys', 'devices', 'ml_models', 'models', 'points', 'relationships', 'schema_migrations', 'series', 'settings', 'text_points', 'twins', 'users']);
+    assert.deepEqual(await applyDuckDbMigrations(conn, 'fresh.duckdb'), [1, 2, 3, 4, 5]);
+    assert.deepEqual(await applyDuckDbMigrations(conn, 'fresh.duckdb'), [1, 2, 3, 4, 5]);
+    assert.deepEqual(await tables(conn), ['alert_rules', 'alerts', 'api_keys', 'devices', 'document_journal', 'ml_models', 'models', 'points', 'relationships', 'schema_migrations', 'series', 'settings', 'text_points', 'twins', 'users']);
   });
 });

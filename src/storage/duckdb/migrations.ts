@@ -16,6 +16,9 @@ export interface DuckDbMigration {
 // to COLLECTIONS later gets its own migration, or existing files would never get its table.
 const V1_COLLECTIONS = ['models', 'twins', 'relationships', 'devices', 'users', 'api_keys', 'settings'];
 
+// The document collections when migration 5 was written (frozen for the same reason).
+const V5_COLLECTIONS = [...V1_COLLECTIONS, 'series', 'alerts', 'alert_rules', 'ml_models'];
+
 export const DUCKDB_MIGRATIONS: readonly DuckDbMigration[] = [
   {
     version: 1,
@@ -45,6 +48,22 @@ export const DUCKDB_MIGRATIONS: readonly DuckDbMigration[] = [
     version: 4,
     name: 'ml: model registry',
     statements: ['CREATE TABLE "ml_models" (id VARCHAR PRIMARY KEY, version BIGINT NOT NULL, body JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)'],
+  },
+  {
+    version: 5,
+    name: 'documents: append-only journal, base tables without a key index',
+    // journal.ts explains why: writes append to the journal and a compaction folds it into the base
+    // tables; a PRIMARY KEY index made that compaction cost seconds per 100k rows at 1M documents.
+    // Uniqueness of ids is kept by the writer, which plans every write against the version map.
+    statements: [
+      'CREATE TABLE document_journal (seq BIGINT NOT NULL, collection VARCHAR NOT NULL, id VARCHAR NOT NULL, version BIGINT NOT NULL, body VARCHAR, updated_at TIMESTAMPTZ NOT NULL)',
+      ...V5_COLLECTIONS.flatMap((c) => [
+        `CREATE TABLE "${c}__v5" (id VARCHAR NOT NULL, version BIGINT NOT NULL, body JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
+        `INSERT INTO "${c}__v5" SELECT id, version, body, updated_at FROM "${c}" ORDER BY id`,
+        `DROP TABLE "${c}"`,
+        `ALTER TABLE "${c}__v5" RENAME TO "${c}"`,
+      ]),
+    ],
   },
 ];
 

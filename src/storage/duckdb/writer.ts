@@ -2,16 +2,18 @@
  * The DuckDB write path, run only from the adapter's writer queue (one at a time).
  *
  * Group commit: write() calls that queue up while a transaction is committing are planned together
- * and committed in one transaction. A durable COMMIT costs milliseconds (WAL fsync); sharing it is
- * what lets concurrent writers scale. Each batch is still all-or-nothing on its own: a batch whose
- * version check fails is rejected alone (plan.ts), and no batch is acknowledged before the COMMIT.
+ * and committed in one transaction (one journal append, journal.ts). A durable commit costs
+ * milliseconds (WAL fsync); sharing it is what lets concurrent writers scale. Each batch is still
+ * all-or-nothing on its own: a batch whose version check fails is rejected alone (plan.ts), and no
+ * batch is acknowledged before the commit.
  */
-import { BIGINT, LIST, TIMESTAMPTZ, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import type { CollectionName } from '../collections.js';
-import { idsByCollection, planBatches, type CollectionChanges, type PlannedRow } from '../plan.js';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { idsByCollection, planBatches } from '../plan.js';
 import type { TimePoint, WriteResult } from '../port.js';
 import type { CheckedOp } from '../validate.js';
 import { CHUNK_ROWS, pointChunk, tz } from './chunks.js';
+import { appendJournal, readVersions } from './journal.js';
+import type { DocumentOverlay } from './overlay.js';
 
 export { tz };
 
@@ -46,9 +48,12 @@ export class DuckDbWriter {
 
   constructor(
     private readonly conn: DuckDBConnection,
-    private readonly query: QueryFn,
+    /** Versions and uncompacted journal rows (overlay.ts); the writer is the only one to record into it. */
+    private readonly overlay: DocumentOverlay,
     /** Maps a database error to the storage catalogue. */
     private readonly translate: (err: unknown) => Error,
+    /** Called after each group commit, so the adapter can start a compaction when the journal is long. */
+    private readonly afterCommit: () => void = () => undefined,
   ) {}
 
   /** Registers a batch; it is applied by the next flush(). */
@@ -56,8 +61,16 @@ export class DuckDbWriter {
     return new Promise((resolve, reject) => this.pending.push({ ops, resolve, reject }));
   }
 
-  /** Commits every batch waiting (up to MAX_GROUP_OPS ops) in one transaction. Never throws. */
+  /**
+   * Commits every batch waiting (up to MAX_GROUP_OPS ops) as one journal append (journal.ts): plan
+   * against the in-memory versions, append the net changes, record them once committed. Never throws.
+   */
   async flush(): Promise<void> {
+    // Creating an appender resolves without a trip through libuv and its flush is synchronous, so
+    // back-to-back writes would otherwise run as one chain of microtasks and starve the event loop,
+    // including the compaction's and the readers' DuckDB callbacks (seen in a test). One turn of the
+    // loop per group also lets more batches join the group.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const group: Pending[] = [];
     let ops = 0;
     while (this.pending.length > 0 && (group.length === 0 || ops + (this.pending[0] as Pending).ops.length <= MAX_GROUP_OPS)) {
@@ -67,58 +80,28 @@ export class DuckDbWriter {
     }
     if (group.length === 0) return;
     try {
-      const outcomes = await inTransaction(this.conn, async () => {
-        const batches = group.map((p) => p.ops);
-        const stored = await this.readVersions(idsByCollection(batches));
-        const plan = planBatches(batches, (c, id) => stored.get(`${c}\u0000${id}`));
-        await this.applyChanges(plan.changes);
-        return plan.outcomes;
-      });
+      const batches = group.map((p) => p.ops);
+      for (const c of idsByCollection(batches).keys()) {
+        if (!this.overlay.hasVersions(c)) this.overlay.setVersions(c, await readVersions(this.conn, c));
+      }
+      const plan = planBatches(batches, (c, id) => this.overlay.version(c, id));
+      const rows = this.overlay.rowsFor(plan.changes);
+      if (rows.length > 0) {
+        const at = new Date();
+        await appendJournal(this.conn, rows, at);
+        this.overlay.record(rows, at);
+      }
       group.forEach((p, i) => {
-        const outcome = outcomes[i] as WriteResult[] | Error;
+        const outcome = plan.outcomes[i] as WriteResult[] | Error;
         if (outcome instanceof Error) p.reject(outcome);
         else p.resolve(outcome);
       });
+      this.afterCommit();
     } catch (err) {
       const e = this.translate(err);
       for (const p of group) p.reject(e);
     }
     // Batches that did not fit stay queued; the adapter queued one flush per write, so they get theirs.
-  }
-
-  private async readVersions(ids: Map<CollectionName, string[]>): Promise<Map<string, number>> {
-    const stored = new Map<string, number>();
-    for (const [c, list] of ids) {
-      // The list forms cost about half a millisecond more per statement, so a single id uses `=`.
-      const rows =
-        list.length === 1
-          ? await this.query(this.conn, `SELECT id, version FROM "${c}" WHERE id = $1`, list)
-          : await this.query(this.conn, `SELECT id, version FROM "${c}" WHERE id IN (SELECT unnest($1))`, [listValue(list)], [LIST(VARCHAR)]);
-      for (const r of rows) stored.set(`${c}\u0000${r[0] as string}`, Number(r[1]));
-    }
-    return stored;
-  }
-
-  private async applyChanges(changes: Map<CollectionName, CollectionChanges>): Promise<void> {
-    const now = tz(new Date());
-    const lists = (rows: readonly PlannedRow[]): DuckDBValue[] => [listValue(rows.map((r) => r.id)), listValue(rows.map((r) => BigInt(r.version))), listValue(rows.map((r) => r.bodyText)), now];
-    const types = [LIST(VARCHAR), LIST(BIGINT), LIST(VARCHAR), TIMESTAMPTZ];
-    const row = (r: PlannedRow): DuckDBValue[] => [r.id, BigInt(r.version), r.bodyText, now];
-    for (const [c, { inserts, updates, deletes }] of changes) {
-      const t = `"${c}"`;
-      if (deletes.length > 0) await this.query(this.conn, `DELETE FROM ${t} WHERE id IN (SELECT unnest($1))`, [listValue(deletes)], [LIST(VARCHAR)]);
-      if (updates.length === 1) {
-        await this.query(this.conn, `UPDATE ${t} SET version = $2, body = $3, updated_at = $4 WHERE id = $1`, row(updates[0] as PlannedRow));
-      } else if (updates.length > 1) {
-        const sql = `UPDATE ${t} SET version = v.version, body = v.body, updated_at = $4 FROM (SELECT unnest($1) AS id, unnest($2) AS version, unnest($3)::JSON AS body) AS v WHERE ${t}.id = v.id`;
-        await this.query(this.conn, sql, lists(updates), types);
-      }
-      if (inserts.length === 1) {
-        await this.query(this.conn, `INSERT INTO ${t} (id, version, body, updated_at) VALUES ($1, $2, $3, $4)`, row(inserts[0] as PlannedRow));
-      } else if (inserts.length > 1) {
-        await this.query(this.conn, `INSERT INTO ${t} (id, version, body, updated_at) SELECT unnest($1), unnest($2), unnest($3)::JSON, $4`, lists(inserts), types);
-      }
-    }
   }
 
   /**
