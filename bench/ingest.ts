@@ -5,8 +5,11 @@
  * aedes broker (default options, nothing behind it).
  *
  *   nice -n 10 node --import tsx bench/ingest.ts [--devices 1000] [--seconds 10] [--window 2] [--rate 20000]
- *        [--loaders 1] [--store duckdb|memory] [--only raw|full] [--phases closed,open] [--quick] [--profile DIR]
+ *        [--loaders 1] [--store duckdb|memory] [--wal on|off] [--only raw|full] [--phases closed,open] [--quick] [--profile DIR]
  *
+ * `--wal` (default on, as the platform with DuckDB): the hub acknowledges after its write-ahead log's
+ * fsync (in the bench's temporary dir) and applies to the store in the background; off: after the
+ * store's commit.
  * Load (src/hub/testing/mqtt-load.ts, in `loaders` child processes, raw sockets and pre-encoded
  * packets so the load costs little next to the broker). Closed loop: each device keeps `window`
  * QoS 1 messages in flight and sends the next on each ack, so the rate is what the hub sustains.
@@ -22,6 +25,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus, tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +55,7 @@ const WINDOW = opt('window', 2);
 const LOADERS = opt('loaders', 1);
 const RATE = opt('rate', quick ? 5000 : 20_000);
 const STORE = flag('store') ?? 'duckdb';
+const WAL = (flag('wal') ?? 'on') === 'on';
 const ONLY = flag('only');
 const PROFILE = flag('profile');
 /** Full-path phases to run: `closed`, `open` or both (comparing versions at a fixed offered rate: `--phases open --rate 3000`). */
@@ -81,6 +86,9 @@ interface Phase {
   mainCpuMs: number;
   rssPeakMb: number;
   heapPeakMb: number;
+  /** Event-loop delay of this process in the window (ms): p99 and max; a synchronous stall (a DuckDB commit that checkpoints inside the appender's flushSync) shows here. */
+  loopP99Ms: number;
+  loopMaxMs: number;
   /** Send time by device and seq (from the loaders). */
   sentAt: Map<string, number[]>;
   measureFrom: number;
@@ -129,7 +137,9 @@ async function drive(name: string, url: string, devices: Array<{ id: string; key
     let heapPeak = 0;
     let sampler: NodeJS.Timeout | undefined;
     let session: Session | undefined;
+    const loop = monitorEventLoopDelay({ resolution: 10 });
     const started = setTimeout(() => {
+      loop.enable();
       cpu0 = process.cpuUsage();
       main0 = mainThreadCpuMs();
       measureFrom = Date.now();
@@ -149,6 +159,7 @@ async function drive(name: string, url: string, devices: Array<{ id: string; key
     const ended = setTimeout(() => {
       cpu = process.cpuUsage(cpu0);
       mainCpu = mainThreadCpuMs() - main0;
+      loop.disable();
       clearInterval(sampler);
       if (session) {
         const s = session;
@@ -177,6 +188,8 @@ async function drive(name: string, url: string, devices: Array<{ id: string; key
       mainCpuMs: mainCpu,
       rssPeakMb: rssPeak / 1e6,
       heapPeakMb: heapPeak / 1e6,
+      loopP99Ms: loop.percentile(99) / 1e6,
+      loopMaxMs: loop.max / 1e6,
       sentAt: new Map(results.flatMap((r) => Object.entries(r.sentAt))),
       measureFrom,
     };
@@ -234,6 +247,7 @@ async function fullPath(): Promise<{ closed: Phase | undefined; open: Phase | un
     metrics,
     hostName: 'bench.twinworks.test',
     twins,
+    ...(WAL ? { walDir: join(dir, 'wal') } : {}),
     config: parseHubConfig({
       rateLimit: { ratePerSecond: 10_000, burst: 20_000 },
       // Diagnostics: BENCH_COMMIT_CONCURRENCY / BENCH_COMMIT_INTERVAL override the commit settings.
@@ -292,7 +306,10 @@ async function fullPath(): Promise<{ closed: Phase | undefined; open: Phase | un
   const open = PHASES.includes('open') ? await phase('full-open', 'open') : undefined;
   const text = await metrics.text();
   const val = (name: string) => Number(text.split('\n').find((l) => l.startsWith(name))?.split(' ').pop() ?? NaN);
-  const commits = `${val('twinworks_hub_commit_seconds_count')} group commits, avg ${((val('twinworks_hub_commit_seconds_sum') / val('twinworks_hub_commit_seconds_count')) * 1000).toFixed(0)} ms, avg ${(val('twinworks_hub_commit_batch_messages_sum') / val('twinworks_hub_commit_batch_messages_count')).toFixed(0)} messages`;
+  const avgMs = (name: string) => ((val(`${name}_sum`) / val(`${name}_count`)) * 1000).toFixed(1);
+  const commits =
+    `${val('twinworks_hub_commit_seconds_count')} group commits, avg ${avgMs('twinworks_hub_commit_seconds')} ms, avg ${(val('twinworks_hub_commit_batch_messages_sum') / val('twinworks_hub_commit_batch_messages_count')).toFixed(0)} messages` +
+    (WAL ? `; WAL ${val('twinworks_hub_wal_write_seconds_count')} writes avg ${avgMs('twinworks_hub_wal_write_seconds')} ms, ${val('twinworks_hub_wal_apply_seconds_count')} applies avg ${avgMs('twinworks_hub_wal_apply_seconds')} ms` : '');
   const stored = (await store.readPoints({ series: 'devices/dev-0/seq', from: new Date(0), to: new Date(Date.now() + 60_000), limit: 1_000_000 })).length;
   await hub.close();
   await bus.close();
@@ -303,7 +320,7 @@ async function fullPath(): Promise<{ closed: Phase | undefined; open: Phase | un
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0) : 'n/a');
 const perK = (cpuMs: number, acked: number) => (acked > 0 ? (cpuMs / acked) * 1000 : NaN);
-console.log(`devices ${DEVICES}, ${SECONDS} s measured after ${WARMUP_MS / 1000} s warm-up, ${LOADERS} load process(es), store ${STORE}, node ${process.version} ${process.execArgv.filter((a) => a.startsWith('--max')).join(' ')}`);
+console.log(`devices ${DEVICES}, ${SECONDS} s measured after ${WARMUP_MS / 1000} s warm-up, ${LOADERS} load process(es), store ${STORE}, WAL ${WAL ? 'on' : 'off'}, node ${process.version} ${process.execArgv.filter((a) => a.startsWith('--max')).join(' ')}`);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}, load average before ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 const line = (name: string, p: Phase) => {
   console.log(
@@ -311,7 +328,7 @@ const line = (name: string, p: Phase) => {
       (p.twin ? `  publish→twin updated p50 ${fmt(pct(p.twin, 50))} / p99 ${fmt(pct(p.twin, 99))} ms` : ''),
   );
   console.log(
-    `${''.padEnd(30)} CPU ${fmt((p.cpuMs / SECONDS / 1000) * 100)}% of a core = ${fmt(perK(p.cpuMs, p.acked))} CPU-ms per 1000 msgs, main thread ${fmt(perK(p.mainCpuMs, p.acked))} (load generator ${fmt(perK(p.loaderCpuMs, p.acked))}); RSS peak ${fmt(p.rssPeakMb)} MB, heap peak ${fmt(p.heapPeakMb)} MB`,
+    `${''.padEnd(30)} CPU ${fmt((p.cpuMs / SECONDS / 1000) * 100)}% of a core = ${fmt(perK(p.cpuMs, p.acked))} CPU-ms per 1000 msgs, main thread ${fmt(perK(p.mainCpuMs, p.acked))} (load generator ${fmt(perK(p.loaderCpuMs, p.acked))}); RSS peak ${fmt(p.rssPeakMb)} MB, heap peak ${fmt(p.heapPeakMb)} MB; event-loop delay p99 ${fmt(p.loopP99Ms)} / max ${fmt(p.loopMaxMs)} ms`,
   );
 };
 const raw = ONLY === 'full' ? undefined : await rawBroker();
@@ -325,5 +342,5 @@ if (full) {
 if (raw && full?.closed) console.log(`ratio full/raw (closed loop): ${(full.closed.rate / raw.rate).toFixed(2)} by msg/s, ${(perK(raw.cpuMs, raw.acked) / perK(full.closed.cpuMs, full.closed.acked)).toFixed(2)} by CPU per message`);
 console.log(`load average after ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 const summary = (p: Phase | undefined) =>
-  p && { rate: p.rate, offered: p.offered, ackP50: pct(p.ack, 50), ackP99: pct(p.ack, 99), twinP50: p.twin && pct(p.twin, 50), twinP99: p.twin && pct(p.twin, 99), cpuMsPer1000: perK(p.cpuMs, p.acked), mainCpuMsPer1000: perK(p.mainCpuMs, p.acked), loaderCpuMsPer1000: perK(p.loaderCpuMs, p.acked), rssPeakMb: p.rssPeakMb, heapPeakMb: p.heapPeakMb };
-console.log(JSON.stringify({ devices: DEVICES, seconds: SECONDS, window: WINDOW, rate: RATE, loadavg: loadavg(), raw: summary(raw), closed: summary(full?.closed), open: summary(full?.open) }));
+  p && { rate: p.rate, offered: p.offered, ackP50: pct(p.ack, 50), ackP99: pct(p.ack, 99), twinP50: p.twin && pct(p.twin, 50), twinP99: p.twin && pct(p.twin, 99), cpuMsPer1000: perK(p.cpuMs, p.acked), mainCpuMsPer1000: perK(p.mainCpuMs, p.acked), loaderCpuMsPer1000: perK(p.loaderCpuMs, p.acked), rssPeakMb: p.rssPeakMb, heapPeakMb: p.heapPeakMb, loopP99Ms: p.loopP99Ms, loopMaxMs: p.loopMaxMs };
+console.log(JSON.stringify({ wal: WAL, devices: DEVICES, seconds: SECONDS, window: WINDOW, rate: RATE, loadavg: loadavg(), raw: summary(raw), closed: summary(full?.closed), open: summary(full?.open) }));

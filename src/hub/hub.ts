@@ -134,6 +134,7 @@ export async function createDeviceHub(options: DeviceHubOptions): Promise<Device
           segmentBytes: config.wal.segmentMb * 1024 * 1024,
           onProblem: (what, details) => log.warn(details, what),
           onApply: ({ ms }) => hubMetrics.walApplySeconds.observe(ms / 1000),
+          onWrite: ({ ms }) => hubMetrics.walWriteSeconds.observe(ms / 1000),
         })
       : undefined;
   walRef = wal;
@@ -144,7 +145,8 @@ export async function createDeviceHub(options: DeviceHubOptions): Promise<Device
       ...(wal ? { persist: (points: readonly TimePoint[], telemetry: readonly TelemetryReceived[], messages: number) => wal.append({ points, telemetry, messages }) } : {}),
       publishMany: (items) => bus.publishMany(items),
     },
-    summarise: (summaries) => ({ name: 'telemetry.batch', payload: { messages: summaries as TelemetryReceived[] } }),
+    // Built for the event alone (see ingest.ts): handed over to the bus rather than copied.
+    summarise: (summaries) => ({ name: 'telemetry.batch', payload: { messages: summaries as TelemetryReceived[] }, transfer: true }),
     maxBatch: config.commit.maxBatch,
     maxPending: config.commit.maxPending,
     maxWaitMs: config.commit.maxWaitMs,

@@ -12,6 +12,7 @@ export interface HubMetrics {
   readonly commitSeconds: Histogram;
   readonly commitBatch: Histogram;
   readonly walApplySeconds: Histogram;
+  readonly walWriteSeconds: Histogram;
   readonly twinUpdates: Counter<'outcome'>;
   readonly c2d: Counter<'outcome'>;
   readonly methods: Counter<'outcome'>;
@@ -93,9 +94,16 @@ export function createHubMetrics(registry: Registry, gauges: HubGauges): HubMetr
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers: [registry],
   });
+  const walWriteSeconds = new Histogram({
+    name: 'twinworks_hub_wal_write_seconds',
+    help: 'Duration of one write-ahead log write round (writev + fdatasync)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
   return {
     accepted,
     walApplySeconds,
+    walWriteSeconds,
     refused,
     throttled,
     commitSeconds,

@@ -198,7 +198,10 @@ export class Ingestor {
       }
     }
     const twinId = device?.twinId;
-    const events: readonly PublishItem[] = endpoints.has('bus') ? [{ name: 'telemetry.received', payload: this.telemetry(m, twinId, leaves, ctx, 'bus'), key: m.deviceId }] : NO_EVENTS;
+    // transfer: the payload is built for this event alone (its `properties` may be the message's own
+    // application properties, which nothing changes after decoding), so the in-process bus freezes it
+    // in place instead of copying it.
+    const events: readonly PublishItem[] = endpoints.has('bus') ? [{ name: 'telemetry.received', payload: this.telemetry(m, twinId, leaves, ctx, 'bus'), key: m.deviceId, transfer: true }] : NO_EVENTS;
     const summary = endpoints.has('events') ? this.telemetry(m, twinId, leaves, ctx, 'events') : undefined;
 
     // Computed before the commit (cheap, and it reads the message), applied after it.

@@ -39,6 +39,8 @@ export interface WalOptions {
   /** A failed apply (retried), a damaged tail cut off at start, a failed position write. */
   readonly onProblem?: (what: string, details: Record<string, unknown>) => void;
   readonly onApply?: (info: { messages: number; ms: number }) => void;
+  /** One write round (writev + fdatasync): records, bytes, and ms from the write's start. */
+  readonly onWrite?: (info: { records: number; bytes: number; ms: number }) => void;
 }
 
 export interface ReplayReport {
@@ -84,7 +86,7 @@ export class WriteAheadLog {
   ) {
     this.maxLag = options.maxLagMessages ?? 100_000;
     this.segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
-    this.maxApply = options.maxApplyMessages ?? 20_000;
+    this.maxApply = options.maxApplyMessages ?? 5000;
   }
 
   /** Opens the log in `dir`, replaying into the sinks whatever was logged and not applied. */
@@ -96,7 +98,7 @@ export class WriteAheadLog {
     const position = await PositionFile.open(positionFile);
     const ids = await listSegments(dir);
     const report = { batches: 0, messages: 0, truncated: [] as ReplayReport['truncated'] };
-    const maxApply = options.maxApplyMessages ?? 20_000;
+    const maxApply = options.maxApplyMessages ?? 5000;
     for (const id of ids) {
       if (id < from.segment) continue;
       const { records, truncated } = await readSegment(dir, id, id === from.segment ? from.offset : 0);
@@ -165,10 +167,12 @@ export class WriteAheadLog {
       const seg = this.segment;
       let bytes = 0;
       for (const w of round) bytes += w.record.length;
+      const started = performance.now();
       try {
         const { bytesWritten } = await seg.handle.writev(round.map((w) => w.record), seg.size);
         if (bytesWritten !== bytes) throw new Error(`short WAL write: ${bytesWritten} of ${bytes} bytes`);
         await seg.handle.datasync();
+        this.options.onWrite?.({ records: round.length, bytes, ms: performance.now() - started });
       } catch (err) {
         for (const w of round) this.lagMessages -= w.batch.messages;
         this.wake();

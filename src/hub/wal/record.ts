@@ -4,12 +4,16 @@
  * (little-endian). The length and CRC let the reader tell a complete record from one torn by a crash
  * mid-write, or from garbage after it.
  *
- * Payload: `[u8 version = 1][u32 messages][u32 point count]`, per point `[u16 series bytes][series UTF-8]
- * [f64 time ms][f64 arrival ms][f64 value]`, then `[u32 JSON bytes][JSON array of messages]`.
- * Points are binary because there are several per message on the bench's path and JSON for them cost
- * more CPU than the rest of the log; messages for the history port carry free-form values and
+ * Payload: `[u8 version = 2][3 bytes zero][u32 messages][u32 point count][u32 zero]`, then the points'
+ * numbers as little-endian f64 triples `(time ms, arrival ms, value)`, 8-byte aligned in the record,
+ * then per point a u32 index into the record's series table `[u32 count]` + `[u16 bytes][UTF-8]`
+ * each, then `[u32 JSON bytes][JSON array of messages]`. Points are binary, with the numbers written
+ * through a Float64Array and each series name once per record (its UTF-8 bytes cached across records),
+ * because there are several per message on the bench's path and JSON, or a UTF-8 write per point,
+ * cost more CPU than the rest of the log; messages for the history port carry free-form values and
  * properties, so JSON.
  */
+import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { TelemetryReceived } from '../../bus/index.js';
 import type { TimePoint } from '../../storage/index.js';
@@ -17,8 +21,9 @@ import type { TimePoint } from '../../storage/index.js';
 export const HEADER_BYTES = 8;
 /** A record larger than this is treated as corrupt (a batch of 5 000 messages of 256 KB stays below). */
 export const MAX_RECORD_BYTES = 2 ** 31;
-const VERSION = 1;
-const POINT_FIXED = 2 + 8 * 3;
+const VERSION = 2;
+/** Payload bytes before the numbers section (version, padding, messages, count, padding): keeps it 8-aligned. */
+const NUMBERS_AT = 16;
 
 /** What one logged batch carries to the slow sinks. */
 export interface LoggedBatch {
@@ -28,57 +33,109 @@ export interface LoggedBatch {
   readonly messages: number;
 }
 
+const LITTLE_ENDIAN = endianness() === 'LE';
+/** UTF-8 bytes of series names seen before (a device's names recur in every record). */
+const seriesBytes = new Map<string, Buffer>();
+const MAX_CACHED_SERIES = 200_000;
+
+function bytesOf(series: string): Buffer {
+  let b = seriesBytes.get(series);
+  if (b === undefined) {
+    if (seriesBytes.size >= MAX_CACHED_SERIES) seriesBytes.clear();
+    b = Buffer.from(series, 'utf8');
+    seriesBytes.set(series, b);
+  }
+  return b;
+}
+
 /** Frames a batch as one record (header + payload) in a single buffer. */
 export function encodeRecord(batch: LoggedBatch): Buffer {
   const { points, telemetry } = batch;
+  const n = points.length;
   const json = telemetry.length > 0 ? Buffer.from(JSON.stringify(telemetry), 'utf8') : undefined;
-  // Upper bound: a UTF-16 code unit is at most 3 UTF-8 bytes; trimmed to the written size below.
-  let bound = HEADER_BYTES + 1 + 4 + 4 + 4 + (json?.length ?? 0);
-  for (let i = 0; i < points.length; i++) bound += POINT_FIXED + (points[i] as TimePoint).series.length * 3;
-  const buf = Buffer.allocUnsafe(bound);
-  let o = HEADER_BYTES;
-  buf[o++] = VERSION;
-  buf.writeUInt32LE(batch.messages, o);
+  // The series table: each distinct name once, points refer to it by index.
+  const index = new Map<string, number>();
+  const names: Buffer[] = [];
+  const refs = new Uint32Array(n);
+  let namesBytes = 0;
+  for (let i = 0; i < n; i++) {
+    const series = (points[i] as TimePoint).series;
+    let k = index.get(series);
+    if (k === undefined) {
+      k = names.length;
+      index.set(series, k);
+      const b = bytesOf(series);
+      names.push(b);
+      namesBytes += 2 + b.length;
+    }
+    refs[i] = k;
+  }
+  const size = HEADER_BYTES + NUMBERS_AT + n * 24 + n * 4 + 4 + namesBytes + 4 + (json?.length ?? 0);
+  // Its own ArrayBuffer (byteOffset 0), so the numbers section can be written through a Float64Array.
+  const buf = Buffer.allocUnsafeSlow(size);
+  buf.fill(0, 0, HEADER_BYTES + NUMBERS_AT);
+  buf[HEADER_BYTES] = VERSION;
+  buf.writeUInt32LE(batch.messages, HEADER_BYTES + 4);
+  buf.writeUInt32LE(n, HEADER_BYTES + 8);
+  let o = HEADER_BYTES + NUMBERS_AT;
+  if (LITTLE_ENDIAN) {
+    const f = new Float64Array(buf.buffer, o, n * 3);
+    for (let i = 0, j = 0; i < n; i++, j += 3) {
+      const p = points[i] as TimePoint;
+      f[j] = p.time.getTime();
+      f[j + 1] = p.arrival.getTime();
+      f[j + 2] = p.value;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p = points[i] as TimePoint;
+      buf.writeDoubleLE(p.time.getTime(), o + i * 24);
+      buf.writeDoubleLE(p.arrival.getTime(), o + i * 24 + 8);
+      buf.writeDoubleLE(p.value, o + i * 24 + 16);
+    }
+  }
+  o += n * 24;
+  if (LITTLE_ENDIAN) new Uint32Array(buf.buffer, o, n).set(refs);
+  else for (let i = 0; i < n; i++) buf.writeUInt32LE(refs[i]!, o + i * 4);
+  o += n * 4;
+  buf.writeUInt32LE(names.length, o);
   o += 4;
-  buf.writeUInt32LE(points.length, o);
-  o += 4;
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i] as TimePoint;
-    const n = buf.write(p.series, o + 2, 'utf8');
-    buf.writeUInt16LE(n, o);
-    o += 2 + n;
-    buf.writeDoubleLE(p.time.getTime(), o);
-    buf.writeDoubleLE(p.arrival.getTime(), o + 8);
-    buf.writeDoubleLE(p.value, o + 16);
-    o += 24;
+  for (const b of names) {
+    buf.writeUInt16LE(b.length, o);
+    buf.set(b, o + 2);
+    o += 2 + b.length;
   }
   buf.writeUInt32LE(json?.length ?? 0, o);
   o += 4;
   if (json) o += json.copy(buf, o);
-  const payloadBytes = o - HEADER_BYTES;
-  buf.writeUInt32LE(payloadBytes, 0);
+  buf.writeUInt32LE(o - HEADER_BYTES, 0);
   buf.writeUInt32LE(crc32(buf.subarray(HEADER_BYTES, o)), 4);
-  return buf.subarray(0, o);
+  return buf;
 }
 
 /** Decodes a payload whose CRC has been checked; throws on a malformed one. */
 export function decodePayload(payload: Buffer): LoggedBatch {
-  let o = 0;
-  if (payload[o++] !== VERSION) throw new Error(`unknown WAL record version ${payload[0]}`);
-  const messages = payload.readUInt32LE(o);
+  if (payload[0] !== VERSION) throw new Error(`unknown WAL record version ${payload[0]}`);
+  const messages = payload.readUInt32LE(4);
+  const n = payload.readUInt32LE(8);
+  const numbersAt = NUMBERS_AT;
+  let o = numbersAt + n * 24 + n * 4;
+  const names: string[] = new Array(payload.readUInt32LE(o));
   o += 4;
-  const count = payload.readUInt32LE(o);
-  o += 4;
-  const points: TimePoint[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const n = payload.readUInt16LE(o);
-    const series = payload.toString('utf8', o + 2, o + 2 + n);
-    o += 2 + n;
-    const t = payload.readDoubleLE(o);
-    const a = payload.readDoubleLE(o + 8);
+  for (let k = 0; k < names.length; k++) {
+    const len = payload.readUInt16LE(o);
+    names[k] = payload.toString('utf8', o + 2, o + 2 + len);
+    o += 2 + len;
+  }
+  const points: TimePoint[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = numbersAt + i * 24;
+    const t = payload.readDoubleLE(at);
+    const a = payload.readDoubleLE(at + 8);
+    const series = names[payload.readUInt32LE(numbersAt + n * 24 + i * 4)];
+    if (series === undefined) throw new Error('WAL record refers to a series it does not name');
     const time = new Date(t);
-    points[i] = { series, time, arrival: a === t ? time : new Date(a), value: payload.readDoubleLE(o + 16) };
-    o += 24;
+    points[i] = { series, time, arrival: a === t ? time : new Date(a), value: payload.readDoubleLE(at + 16) };
   }
   const jsonBytes = payload.readUInt32LE(o);
   o += 4;

@@ -8,7 +8,7 @@
  * computed in exact double arithmetic, so no BigInt is made per point.
  */
 import { endianness } from 'node:os';
-import { DOUBLE, DuckDBDataChunk, DuckDBTimestampTZValue, DuckDBTimestampTZVector, TIMESTAMPTZ, VARCHAR, type DuckDBVector } from '@duckdb/node-api';
+import { DOUBLE, DuckDBDataChunk, DuckDBDoubleVector, DuckDBTimestampTZValue, DuckDBTimestampTZVector, TIMESTAMPTZ, VARCHAR, type DuckDBVector } from '@duckdb/node-api';
 import type { TimePoint } from '../port.js';
 import type { TextPoint } from '../port-series.js';
 
@@ -47,6 +47,13 @@ function micros64Words(vector: DuckDBVector): Int32Array | undefined {
   return new Int32Array(items.buffer, items.byteOffset, items.length * 2);
 }
 
+/** The float64 slots behind a DOUBLE vector, or undefined when this build keeps them elsewhere (as micros64Words). */
+function doubleItems(vector: DuckDBVector): Float64Array | undefined {
+  if (!(vector instanceof DuckDBDoubleVector)) return undefined;
+  const items = (vector as unknown as { items?: unknown }).items;
+  return items instanceof Float64Array && items.length === vector.itemCount ? items : undefined;
+}
+
 type Row = TimePoint | TextPoint;
 
 function fillTimes(vector: DuckDBVector, rows: readonly Row[], start: number, n: number, field: 'time' | 'arrival'): void {
@@ -71,7 +78,14 @@ export function pointChunk(points: readonly TimePoint[], start: number, n: numbe
   fillTimes(chunk.getColumnVector(1), points, start, n, 'time');
   fillTimes(chunk.getColumnVector(2), points, start, n, 'arrival');
   const values = chunk.getColumnVector(3);
-  for (let i = 0; i < n; i++) values.setItem(i, (points[start + i] as TimePoint).value);
+  const doubles = doubleItems(values);
+  if (doubles === undefined) {
+    for (let i = 0; i < n; i++) values.setItem(i, (points[start + i] as TimePoint).value);
+  } else {
+    // Straight into the vector's slots: setItem also marks each row valid, which a fresh chunk's
+    // rows already are, and the values are never null.
+    for (let i = 0; i < n; i++) doubles[i] = (points[start + i] as TimePoint).value;
+  }
   values.flush();
   return chunk;
 }
