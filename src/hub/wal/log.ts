@@ -63,6 +63,7 @@ interface Waiting {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 
 export class WriteAheadLog {
   private segment!: { id: number; handle: FileHandle; size: number };
@@ -188,7 +189,10 @@ export class WriteAheadLog {
       }
       seg.size = end;
       for (const w of round) w.resolve();
-      this.applying ??= this.applyRounds();
+      // The apply starts on a later turn: the store's append runs synchronously on this thread for
+      // tens of ms (DuckDB's appender flush, a checkpoint inside it for hundreds), and the batch's
+      // PUBACKs, which are what the log is for, should go out before it.
+      this.applying ??= yieldTurn().then(() => this.applyRounds());
       if (seg.size >= this.segmentBytes) await this.roll().catch((e: unknown) => this.options.onProblem?.('could not start a new WAL segment', { err: (e as Error).message }));
     }
     this.writing = false;
@@ -226,6 +230,7 @@ export class WriteAheadLog {
       }
       this.lagMessages -= messages;
       this.wake();
+      await yieldTurn(); // acknowledgements that became due meanwhile first
     }
     this.applying = undefined;
   }

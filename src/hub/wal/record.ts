@@ -6,9 +6,9 @@
  *
  * Payload: `[u8 version = 2][3 bytes zero][u32 messages][u32 point count][u32 zero]`, then the points'
  * numbers as little-endian f64 triples `(time ms, arrival ms, value)`, 8-byte aligned in the record,
- * then per point a u32 index into the record's series table `[u32 count]` + `[u16 bytes][UTF-8]`
- * each, then `[u32 JSON bytes][JSON array of messages]`. Points are binary, with the numbers written
- * through a Float64Array and each series name once per record (its UTF-8 bytes cached across records),
+ * then per point its series name `[u16 bytes][UTF-8]`, then `[u32 JSON bytes][JSON array of
+ * messages]`. Points are binary, with the numbers written through a Float64Array and the names' UTF-8
+ * bytes cached across records (a device's names recur in every record),
  * because there are several per message on the bench's path and JSON, or a UTF-8 write per point,
  * cost more CPU than the rest of the log; messages for the history port carry free-form values and
  * properties, so JSON.
@@ -21,7 +21,7 @@ import type { TimePoint } from '../../storage/index.js';
 export const HEADER_BYTES = 8;
 /** A record larger than this is treated as corrupt (a batch of 5 000 messages of 256 KB stays below). */
 export const MAX_RECORD_BYTES = 2 ** 31;
-const VERSION = 2;
+const VERSION = 3;
 /** Payload bytes before the numbers section (version, padding, messages, count, padding): keeps it 8-aligned. */
 const NUMBERS_AT = 16;
 
@@ -53,24 +53,16 @@ export function encodeRecord(batch: LoggedBatch): Buffer {
   const { points, telemetry } = batch;
   const n = points.length;
   const json = telemetry.length > 0 ? Buffer.from(JSON.stringify(telemetry), 'utf8') : undefined;
-  // The series table: each distinct name once, points refer to it by index.
-  const index = new Map<string, number>();
-  const names: Buffer[] = [];
-  const refs = new Uint32Array(n);
+  // Each point's series name as cached UTF-8 bytes (no per-record table: most names occur once per
+  // record, and a table cost a Map insertion per point).
+  const names: Buffer[] = new Array<Buffer>(n);
   let namesBytes = 0;
   for (let i = 0; i < n; i++) {
-    const series = (points[i] as TimePoint).series;
-    let k = index.get(series);
-    if (k === undefined) {
-      k = names.length;
-      index.set(series, k);
-      const b = bytesOf(series);
-      names.push(b);
-      namesBytes += 2 + b.length;
-    }
-    refs[i] = k;
+    const b = bytesOf((points[i] as TimePoint).series);
+    names[i] = b;
+    namesBytes += 2 + b.length;
   }
-  const size = HEADER_BYTES + NUMBERS_AT + n * 24 + n * 4 + 4 + namesBytes + 4 + (json?.length ?? 0);
+  const size = HEADER_BYTES + NUMBERS_AT + n * 24 + namesBytes + 4 + (json?.length ?? 0);
   // Its own ArrayBuffer (byteOffset 0), so the numbers section can be written through a Float64Array.
   const buf = Buffer.allocUnsafeSlow(size);
   buf.fill(0, 0, HEADER_BYTES + NUMBERS_AT);
@@ -95,12 +87,8 @@ export function encodeRecord(batch: LoggedBatch): Buffer {
     }
   }
   o += n * 24;
-  if (LITTLE_ENDIAN) new Uint32Array(buf.buffer, o, n).set(refs);
-  else for (let i = 0; i < n; i++) buf.writeUInt32LE(refs[i]!, o + i * 4);
-  o += n * 4;
-  buf.writeUInt32LE(names.length, o);
-  o += 4;
-  for (const b of names) {
+  for (let i = 0; i < n; i++) {
+    const b = names[i] as Buffer;
     buf.writeUInt16LE(b.length, o);
     buf.set(b, o + 2);
     o += 2 + b.length;
@@ -118,22 +106,15 @@ export function decodePayload(payload: Buffer): LoggedBatch {
   if (payload[0] !== VERSION) throw new Error(`unknown WAL record version ${payload[0]}`);
   const messages = payload.readUInt32LE(4);
   const n = payload.readUInt32LE(8);
-  const numbersAt = NUMBERS_AT;
-  let o = numbersAt + n * 24 + n * 4;
-  const names: string[] = new Array(payload.readUInt32LE(o));
-  o += 4;
-  for (let k = 0; k < names.length; k++) {
-    const len = payload.readUInt16LE(o);
-    names[k] = payload.toString('utf8', o + 2, o + 2 + len);
-    o += 2 + len;
-  }
-  const points: TimePoint[] = new Array(n);
+  let o = NUMBERS_AT + n * 24;
+  const points: TimePoint[] = new Array<TimePoint>(n);
   for (let i = 0; i < n; i++) {
-    const at = numbersAt + i * 24;
+    const len = payload.readUInt16LE(o);
+    const series = payload.toString('utf8', o + 2, o + 2 + len);
+    o += 2 + len;
+    const at = NUMBERS_AT + i * 24;
     const t = payload.readDoubleLE(at);
     const a = payload.readDoubleLE(at + 8);
-    const series = names[payload.readUInt32LE(numbersAt + n * 24 + i * 4)];
-    if (series === undefined) throw new Error('WAL record refers to a series it does not name');
     const time = new Date(t);
     points[i] = { series, time, arrival: a === t ? time : new Date(a), value: payload.readDoubleLE(at + 16) };
   }
