@@ -10,7 +10,8 @@
  *            --http-patches N, --http-concurrency N, --no-restart (measure the graph as
  *            ingested instead of reloading it; needed for --storage memory at scale, whose scan is
  *            not made for millions), --keep (keep the DuckDB file), --file PATH (DuckDB file to use
- *            and keep; an existing one is reused without ingest), --out FILE (JSON results)
+ *            and keep; an existing one is reused without ingest), --out FILE (JSON results),
+ *            --profile DIR (V8 CPU profiles of the two patch phases)
  * Latencies are wall-clock; each sample's process CPU time is reported too, because on a shared
  * machine the wall-clock tail is mostly time spent waiting for a core.
  *
@@ -117,6 +118,21 @@ async function main(): Promise<void> {
 
   const TWINS = Number(opt('--twins') ?? 1_000_000);
   const STORAGE = opt('--storage') ?? 'duckdb';
+  // --profile DIR: a V8 CPU profile of each patch phase (main thread), for `bench` readers to open in DevTools.
+  const PROFILE_DIR = opt('--profile');
+  const startProfile = async (name: string): Promise<() => Promise<void>> => {
+    if (PROFILE_DIR === undefined) return async () => undefined;
+    const { Session } = await import('node:inspector/promises');
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    return async () => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    };
+  };
   const SAMPLES = Number(opt('--samples') ?? 1000);
   const PATCHES = Number(opt('--patches') ?? 200_000);
   const HTTP_PATCHES = Number(opt('--http-patches') ?? 50_000);
@@ -335,11 +351,13 @@ async function main(): Promise<void> {
 
   // ---- patches in-process ------------------------------------------------------------------------------
   const patchIds = Array.from({ length: 100_000 }, machineIds);
+  const stopProfile = await startProfile('patches-in-process');
   let cpu0 = process.cpuUsage();
   t0 = performance.now();
   const before = { ...graph.writeStats };
   await clients(range(PATCHES), IN_FLIGHT, (i) => graph.patchTwin(patchIds[i % patchIds.length] as string, [{ op: 'replace', path: '/speed', value: (i % 100) / 100 }]));
   const inProcess = PATCHES / ((performance.now() - t0) / 1000);
+  await stopProfile();
   const batches = graph.writeStats.batches - before.batches;
   const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
   results['patchesInProcess'] = { patches: PATCHES, inFlight: IN_FLIGHT, perSecond: Math.round(inProcess), perCpuSecond: Math.round(PATCHES / cpuSeconds(process.cpuUsage(cpu0))), meanBatch: Math.round(PATCHES / batches) };
@@ -374,12 +392,14 @@ async function main(): Promise<void> {
     const api = await createApiServer({ logger: silentLogger(), metrics: createMetrics(), auth, readinessChecks: [] }, { modules: [createAdtModule(graph)] });
     const { httpPort } = await api.listen({ host: '127.0.0.1', httpPort: 0 });
     const child = fork(fileURLToPath(import.meta.url), ['--http-client'], { execArgv: ['--import', 'tsx'] });
+    const stopHttpProfile = await startProfile('patches-http');
     cpu0 = process.cpuUsage();
     child.send({ url: `http://127.0.0.1:${httpPort}`, token, ids: patchIds.slice(0, 20_000), count: HTTP_PATCHES, concurrency: HTTP_CONCURRENCY } satisfies HttpJob);
     const r = await new Promise<{ ok: number; failed: number; seconds: number; p50: number; p99: number }>((resolve, reject) => {
       child.once('message', (m) => resolve(m as { ok: number; failed: number; seconds: number; p50: number; p99: number }));
       child.once('error', reject);
     });
+    await stopHttpProfile();
     child.kill();
     await api.close();
     const serverCpu = cpuSeconds(process.cpuUsage(cpu0));

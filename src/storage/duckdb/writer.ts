@@ -7,17 +7,18 @@
  * all-or-nothing on its own: a batch whose version check fails is rejected alone (plan.ts), and no
  * batch is acknowledged before the commit.
  */
-import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { idsByCollection, planBatches } from '../plan.js';
 import type { TimePoint, WriteResult } from '../port.js';
 import type { CheckedOp } from '../validate.js';
 import { CHUNK_ROWS, pointChunk, tz } from './chunks.js';
 import { appendJournal, readVersions } from './journal.js';
+import { inTransaction } from './transaction.js';
 import type { DocumentOverlay } from './overlay.js';
 
 export { tz };
+export { inTransaction };
 
-export type QueryFn = (conn: DuckDBConnection, sql: string, values: DuckDBValue[], types?: DuckDBType[]) => Promise<DuckDBValue[][]>;
 
 interface Pending {
   readonly ops: readonly CheckedOp[];
@@ -30,18 +31,6 @@ export const SINGLE_FLUSH_ROWS = 100_000;
 
 /** Bounds one group so a burst cannot build an unbounded transaction. */
 const MAX_GROUP_OPS = 20_000;
-
-export async function inTransaction<T>(conn: DuckDBConnection, body: () => Promise<T>): Promise<T> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    const result = await body();
-    await conn.run('COMMIT');
-    return result;
-  } catch (err) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
-}
 
 export class DuckDbWriter {
   private pending: Pending[] = [];
