@@ -5,7 +5,7 @@
  * - `append(batch)` frames the group commit's batch as one record; records appended while a write is
  *   running go out together in the next one (one writev + fdatasync per round). The promise resolves
  *   after the fdatasync: that is when the hub acknowledges the batch's messages.
- * - A background applier hands the logged batches, in order and merged up to `maxApplyMessages`, to
+ * - A background applier hands the logged batches, in order and merged up to `maxApplyRows`, to
  *   the sinks, then records the applied position (position.ts, fdatasync). A failed apply is retried
  *   with back-off; the batches stay in memory meanwhile.
  * - At most `maxLagMessages` messages may be logged and not applied; beyond that `append` waits (the
@@ -19,23 +19,24 @@
  */
 import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TelemetryReceived } from '../../bus/index.js';
-import type { TimePoint } from '../../storage/index.js';
 import { decodePayload, encodeRecord, type LoggedBatch } from './record.js';
 import { PositionFile, readPosition } from './position.js';
 import { listSegments, readSegment, segmentFile, syncDir } from './segments.js';
+import { applySlice, slicesOf, type WalSinks } from './apply.js';
 
-export interface WalSinks {
-  appendPoints(points: readonly TimePoint[]): Promise<void>;
-  writeTelemetry?(messages: readonly TelemetryReceived[]): Promise<void>;
-}
+export type { WalSinks };
 
 export interface WalOptions {
   readonly dir: string;
   readonly sinks: WalSinks;
   readonly maxLagMessages?: number;
   readonly segmentBytes?: number;
-  readonly maxApplyMessages?: number;
+  /**
+   * Most rows (points plus history messages) per store call. The DuckDB adapter's append runs
+   * synchronously on the hub's thread (~2 µs per point on the 2-vCPU VM): 10 000 rows keep one apply
+   * near 20 ms, so PUBACKs due meanwhile are not held up for long.
+   */
+  readonly maxApplyRows?: number;
   /** A failed apply (retried), a damaged tail cut off at start, a failed position write. */
   readonly onProblem?: (what: string, details: Record<string, unknown>) => void;
   readonly onApply?: (info: { messages: number; ms: number }) => void;
@@ -64,6 +65,8 @@ interface Waiting {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
+const DEFAULT_APPLY_ROWS = 10_000;
+const rowsOf = (b: LoggedBatch) => b.points.length + b.telemetry.length;
 
 export class WriteAheadLog {
   private segment!: { id: number; handle: FileHandle; size: number };
@@ -87,7 +90,7 @@ export class WriteAheadLog {
   ) {
     this.maxLag = options.maxLagMessages ?? 100_000;
     this.segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
-    this.maxApply = options.maxApplyMessages ?? 5000;
+    this.maxApply = options.maxApplyRows ?? DEFAULT_APPLY_ROWS;
   }
 
   /** Opens the log in `dir`, replaying into the sinks whatever was logged and not applied. */
@@ -99,7 +102,7 @@ export class WriteAheadLog {
     const position = await PositionFile.open(positionFile);
     const ids = await listSegments(dir);
     const report = { batches: 0, messages: 0, truncated: [] as ReplayReport['truncated'] };
-    const maxApply = options.maxApplyMessages ?? 5000;
+    const maxApply = options.maxApplyRows ?? DEFAULT_APPLY_ROWS;
     for (const id of ids) {
       if (id < from.segment) continue;
       const { records, truncated } = await readSegment(dir, id, id === from.segment ? from.offset : 0);
@@ -111,15 +114,17 @@ export class WriteAheadLog {
       for (let i = 0; i < records.length; ) {
         const group: LoggedBatch[] = [];
         let messages = 0;
+        let rows = 0;
         let end = 0;
-        while (i < records.length && (group.length === 0 || messages < maxApply)) {
+        while (i < records.length && (group.length === 0 || rows < maxApply)) {
           const r = records[i++]!;
           const b = decodePayload(r.payload);
           group.push(b);
           messages += b.messages;
+          rows += rowsOf(b);
           end = r.end;
         }
-        await applyToSinks(options.sinks, group);
+        for (const slice of slicesOf(group, maxApply)) await applySlice(options.sinks, slice);
         await position.write({ segment: id, offset: end });
         report.batches += group.length;
         report.messages += messages;
@@ -203,21 +208,33 @@ export class WriteAheadLog {
     while (this.logged.length > 0 && !this.stopped) {
       let k = 0;
       let messages = 0;
-      while (k < this.logged.length && (k === 0 || messages + this.logged[k]!.batch.messages <= this.maxApply)) messages += this.logged[k++]!.batch.messages;
+      let rows = 0;
+      while (k < this.logged.length && (k === 0 || rows + rowsOf(this.logged[k]!.batch) <= this.maxApply)) {
+        const b = this.logged[k++]!.batch;
+        messages += b.messages;
+        rows += rowsOf(b);
+      }
       const group = this.logged.slice(0, k);
       const started = performance.now();
-      try {
-        await applyToSinks(
-          this.options.sinks,
-          group.map((g) => g.batch),
-        );
-      } catch (err) {
-        this.options.onProblem?.('applying logged telemetry failed; retrying', { messages, err: (err as Error).message, retryMs: backoff });
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5000);
-        continue;
+      // One batch can exceed maxApplyRows (a group commit of 5 000 messages): it goes in slices, a
+      // turn apart; a failed slice is retried alone, so the slices before it are not stored twice.
+      const slices = slicesOf(
+        group.map((g) => g.batch),
+        this.maxApply,
+      );
+      for (let i = 0; i < slices.length && !this.stopped; ) {
+        try {
+          await applySlice(this.options.sinks, slices[i]!);
+          backoff = 100;
+          if (++i < slices.length) await yieldTurn();
+        } catch (err) {
+          this.options.onProblem?.('applying logged telemetry failed; retrying', { messages, err: (err as Error).message, retryMs: backoff });
+          await sleep(backoff);
+          backoff = Math.min(backoff * 2, 5000);
+        }
       }
-      backoff = 100;
+      // Stopped part-way (close timed out): the group stays unrecorded and is replayed on the next start.
+      if (this.stopped) break;
       this.logged.splice(0, k);
       this.options.onApply?.({ messages, ms: performance.now() - started });
       const last = group[k - 1]!;
@@ -277,24 +294,4 @@ export class WriteAheadLog {
     await this.segment.handle.close();
     await this.position.close();
   }
-}
-
-/** One apply: the batches' points in one `appendPoints`, their messages in one history write. */
-async function applyToSinks(sinks: WalSinks, batches: readonly LoggedBatch[]): Promise<void> {
-  let points: readonly TimePoint[];
-  let telemetry: readonly TelemetryReceived[];
-  if (batches.length === 1) {
-    ({ points, telemetry } = batches[0]!);
-  } else {
-    const p: TimePoint[] = [];
-    const t: TelemetryReceived[] = [];
-    for (const b of batches) {
-      for (const x of b.points) p.push(x);
-      for (const x of b.telemetry) t.push(x);
-    }
-    points = p;
-    telemetry = t;
-  }
-  if (telemetry.length > 0 && !sinks.writeTelemetry) throw new Error('no telemetry writer for the history port');
-  await Promise.all([points.length > 0 ? sinks.appendPoints(points) : undefined, telemetry.length > 0 ? sinks.writeTelemetry!(telemetry) : undefined]);
 }

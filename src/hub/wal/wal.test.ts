@@ -198,6 +198,28 @@ test('a failed apply is retried; nothing is lost or applied twice', async (t) =>
   await log.close();
 });
 
+test('a batch larger than maxApplyRows goes to the store in slices; a failed slice is retried alone', async (t) => {
+  const dir = tempDir(t);
+  const s = recordingSinks();
+  const calls: number[] = [];
+  const sinks: WalSinks = {
+    appendPoints: async (points) => {
+      calls.push(points.length);
+      await s.sinks.appendPoints(points);
+    },
+  };
+  const log = await WriteAheadLog.open({ dir, sinks, maxApplyRows: 3 });
+  await log.append(batch(100, 1)); // applied alone before the next append arrives
+  await log.drained();
+  s.failNext(1); // the first slice of the 7-point batch fails once
+  await log.append(batch(1, 7));
+  await log.drained();
+  // 7 points in slices of 3: [1,2,3] (fails, retried), [4,5,6], [7]; each value stored once.
+  assert.deepEqual(calls, [1, 3, 3, 3, 1]);
+  assert.deepEqual(s.values, [100, 1, 2, 3, 4, 5, 6, 7]);
+  await log.close();
+});
+
 test('close lets the applier finish; with a stuck store what is left is replayed on the next open', async (t) => {
   const dir = tempDir(t);
   const s = recordingSinks();
