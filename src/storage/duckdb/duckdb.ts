@@ -280,7 +280,13 @@ export class DuckDbStorage implements StorageAdapter {
   private async *scanLazily(collection: CollectionName, pageSize: number | undefined): AsyncGenerator<StoredDocument> {
     const c = checkCollection(collection);
     const { instance, overlay } = this.live();
-    yield* scanMerged({ instance, collection: c, pageSize, startInReadQueue: (task) => this.read('scan', () => task()), overlay, toDoc, translate: (err) => this.translate('scan', err) });
+    // A full scan (the twin graph's load at start) sees every id and version: that primes the version
+    // map, unless a write to the collection committed since the scan's snapshot. Otherwise the first
+    // write would stop all writes while it reads the versions (2–4 s at 1M twins).
+    const onComplete = (versions: Map<string, number>, writesAtSnapshot: number) => {
+      if (!overlay.hasVersions(c) && overlay.writeCount(c) === writesAtSnapshot) overlay.setVersions(c, versions);
+    };
+    yield* scanMerged({ instance, collection: c, pageSize, startInReadQueue: (task) => this.read('scan', () => task()), overlay, toDoc, translate: (err) => this.translate('scan', err), onComplete });
   }
 
   async count(collection: CollectionName): Promise<number> {

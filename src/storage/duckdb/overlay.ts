@@ -42,6 +42,7 @@ export class DocumentOverlay {
   private readonly sortedIds = new Map<CollectionName, string[]>();
   /** The entries when the running compaction took its upper bound (see dropCompacted). */
   private atCompactionStart: Map<CollectionName, Map<string, OverlayEntry>> | undefined;
+  private readonly writes = new Map<CollectionName, number>();
   private size = 0;
   private journalRows = 0;
   private nextSeq = 1;
@@ -82,9 +83,15 @@ export class DocumentOverlay {
     return rows;
   }
 
+  /** Committed journal rows of a collection since open (a scan uses it to tell whether it saw the latest state). */
+  writeCount(c: CollectionName): number {
+    return this.writes.get(c) ?? 0;
+  }
+
   /** Applies rows whose append has committed. */
   record(rows: readonly JournalRow[], updatedAt: Date): void {
     for (const r of rows) {
+      this.writes.set(r.collection, (this.writes.get(r.collection) ?? 0) + 1);
       let byId = this.entries.get(r.collection);
       if (byId === undefined) this.entries.set(r.collection, (byId = new Map()));
       const before = byId.get(r.id);
