@@ -121,8 +121,12 @@ export class WritePipeline {
   /** Validates (and applies early) everything queued, in order, then makes sure a commit runs. */
   private stage(): void {
     const view = new StagingView(this.index, this.catalog);
-    while (this.queue.length > 0 && !this.held) {
-      const q = this.queue.shift() as Queued;
+    // Consumed by index and cut once: shift() on a queue of 20,000 writes (a backing store in V8's
+    // large-object space, which cannot be trimmed in place) copies the rest each time; it was 10 % of
+    // the in-process patch benchmark's main thread.
+    let taken = 0;
+    while (taken < this.queue.length && !this.held) {
+      const q = this.queue[taken++] as Queued;
       let s: Staged<unknown>;
       try {
         s = q.intent(view);
@@ -140,6 +144,7 @@ export class WritePipeline {
         this.held = true;
       }
     }
+    this.queue.splice(0, taken);
     this.startCommits();
   }
 
@@ -170,13 +175,13 @@ export class WritePipeline {
   private async commitNext(): Promise<void> {
     const batch: Entry[] = [];
     let ops = 0;
-    while (this.staged.length > 0 && batch.length < MAX_INTENTS_PER_BATCH) {
-      const next = this.staged[0] as Entry;
+    while (batch.length < this.staged.length && batch.length < MAX_INTENTS_PER_BATCH) {
+      const next = this.staged[batch.length] as Entry;
       if (batch.length > 0 && ops + next.s.ops.length > MAX_OPS_PER_BATCH) break;
       batch.push(next);
       ops += next.s.ops.length;
-      this.staged.shift();
     }
+    this.staged.splice(0, batch.length); // once, for the reason given in stage()
     this.stats.batches++;
     this.stats.writes += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
