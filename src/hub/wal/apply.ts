@@ -6,6 +6,9 @@ import type { TelemetryReceived } from '../../bus/index.js';
 import type { TimePoint } from '../../storage/index.js';
 import type { LoggedBatch } from './record.js';
 
+/** Rows a batch puts into the store: its points plus its messages for the history port. */
+export const rowsOf = (b: LoggedBatch) => b.points.length + b.telemetry.length;
+
 export interface WalSinks {
   appendPoints(points: readonly TimePoint[]): Promise<void>;
   writeTelemetry?(messages: readonly TelemetryReceived[]): Promise<void>;

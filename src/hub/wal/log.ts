@@ -10,21 +10,23 @@
  *   with back-off; the batches stay in memory meanwhile.
  * - At most `maxLagMessages` messages may be logged and not applied; beyond that `append` waits (the
  *   group commit stalls, and its own back-pressure stops reading device connections).
- * - Segments roll at `segmentBytes` and are deleted once the applied position has passed them.
+ * - Segments are created zero-filled (`segmentBytes`, the next one in the background: segments.ts
+ *   says why), roll when full and are deleted once the applied position has passed them.
  * - `open` first replays what was logged and not applied (a crash, or a close whose apply timed out).
  *
  * At least once: a crash between a sink's commit and the position record replays that group on the
  * next start, so its points are stored twice (same series, time, arrival and value; the store keeps
  * duplicates). The window is one apply round; nothing acknowledged is ever lost.
  */
-import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodePayload, encodeRecord, type LoggedBatch } from './record.js';
+import { encodeRecord, type LoggedBatch } from './record.js';
 import { PositionFile, readPosition } from './position.js';
-import { listSegments, readSegment, segmentFile, syncDir } from './segments.js';
-import { applySlice, slicesOf, type WalSinks } from './apply.js';
+import { createSegment, listSegments, segmentFile } from './segments.js';
+import { replay, type ReplayReport } from './replay.js';
+import { applySlice, rowsOf, slicesOf, type WalSinks } from './apply.js';
 
-export type { WalSinks };
+export type { WalSinks, ReplayReport };
 
 export interface WalOptions {
   readonly dir: string;
@@ -44,10 +46,11 @@ export interface WalOptions {
   readonly onWrite?: (info: { records: number; bytes: number; ms: number }) => void;
 }
 
-export interface ReplayReport {
-  readonly batches: number;
-  readonly messages: number;
-  readonly truncated: Array<{ segment: number; at: number; bytes: number; reason: string }>;
+
+interface Segment {
+  readonly id: number;
+  readonly handle: FileHandle;
+  size: number;
 }
 
 interface Logged {
@@ -66,10 +69,11 @@ interface Waiting {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 const DEFAULT_APPLY_ROWS = 10_000;
-const rowsOf = (b: LoggedBatch) => b.points.length + b.telemetry.length;
 
 export class WriteAheadLog {
-  private segment!: { id: number; handle: FileHandle; size: number };
+  private segment!: Segment;
+  /** The next segment, created (zero-filled) in the background while this one fills. */
+  private next: Promise<Segment> | undefined;
   private readonly closedSegments: Array<{ readonly id: number; readonly size: number }> = [];
   private waiting: Waiting[] = [];
   private writing = false;
@@ -89,7 +93,7 @@ export class WriteAheadLog {
     readonly replayed: ReplayReport,
   ) {
     this.maxLag = options.maxLagMessages ?? 100_000;
-    this.segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
+    this.segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024;
     this.maxApply = options.maxApplyRows ?? DEFAULT_APPLY_ROWS;
   }
 
@@ -101,35 +105,7 @@ export class WriteAheadLog {
     const from = readPosition(positionFile) ?? { segment: 0, offset: 0 };
     const position = await PositionFile.open(positionFile);
     const ids = await listSegments(dir);
-    const report = { batches: 0, messages: 0, truncated: [] as ReplayReport['truncated'] };
-    const maxApply = options.maxApplyRows ?? DEFAULT_APPLY_ROWS;
-    for (const id of ids) {
-      if (id < from.segment) continue;
-      const { records, truncated } = await readSegment(dir, id, id === from.segment ? from.offset : 0);
-      if (truncated) {
-        report.truncated.push({ segment: id, ...truncated });
-        options.onProblem?.('damaged WAL tail cut off', { segment: id, ...truncated });
-      }
-      // Replayed in groups like the live applier's, each followed by its position record.
-      for (let i = 0; i < records.length; ) {
-        const group: LoggedBatch[] = [];
-        let messages = 0;
-        let rows = 0;
-        let end = 0;
-        while (i < records.length && (group.length === 0 || rows < maxApply)) {
-          const r = records[i++]!;
-          const b = decodePayload(r.payload);
-          group.push(b);
-          messages += b.messages;
-          rows += rowsOf(b);
-          end = r.end;
-        }
-        for (const slice of slicesOf(group, maxApply)) await applySlice(options.sinks, slice);
-        await position.write({ segment: id, offset: end });
-        report.batches += group.length;
-        report.messages += messages;
-      }
-    }
+    const report = await replay(dir, ids, from, position, options.sinks, options.maxApplyRows ?? DEFAULT_APPLY_ROWS, options.onProblem);
     // Everything logged so far is applied: remove the old segments and start a fresh one.
     for (const id of ids) await unlink(segmentFile(dir, id));
     const log = new WriteAheadLog(options, position, report);
@@ -266,17 +242,27 @@ export class WriteAheadLog {
     }
   }
 
+  private create(id: number): Promise<Segment> {
+    return createSegment(this.options.dir, id, this.segmentBytes).then((handle) => ({ id, handle, size: 0 }));
+  }
+
+  private prepareNext(): void {
+    const next = this.create(this.segment.id + 1);
+    next.catch(() => undefined); // reported when roll() needs it
+    this.next = next;
+  }
+
   private async startSegment(id: number): Promise<void> {
-    const handle = await open(segmentFile(this.options.dir, id), 'wx');
-    await syncDir(this.options.dir);
-    this.segment = { id, handle, size: 0 };
+    this.segment = await this.create(id);
+    this.prepareNext();
   }
 
   private async roll(): Promise<void> {
     const old = this.segment;
-    await this.startSegment(old.id + 1);
+    this.segment = await (this.next ?? this.create(old.id + 1)).catch(() => this.create(old.id + 1));
     this.closedSegments.push({ id: old.id, size: old.size });
     await old.handle.close();
+    this.prepareNext();
   }
 
   /**
@@ -292,6 +278,11 @@ export class WriteAheadLog {
     this.wake();
     if (this.applying) await Promise.race([this.applying, sleep(Math.max(0, until - Date.now()))]);
     await this.segment.handle.close();
+    const next = await this.next?.catch(() => undefined);
+    if (next) {
+      await next.handle.close();
+      await unlink(segmentFile(this.options.dir, next.id)).catch(() => undefined);
+    }
     await this.position.close();
   }
 }

@@ -133,9 +133,11 @@ export type ScanResult =
 /** Reads the record starting at `offset` of `data` (a whole segment file). */
 export function scanRecord(data: Buffer, offset: number): ScanResult {
   if (offset === data.length) return { kind: 'end' };
-  if (offset + HEADER_BYTES > data.length) return { kind: 'torn', reason: 'header cut short' };
+  if (offset + HEADER_BYTES > data.length) return data.subarray(offset).every((b) => b === 0) ? { kind: 'end' } : { kind: 'torn', reason: 'header cut short' };
   const length = data.readUInt32LE(offset);
-  if (length === 0 || length > MAX_RECORD_BYTES) return { kind: 'torn', reason: `implausible length ${length}` };
+  // Segments are zero-filled ahead of the writes (segments.ts): a zero length is the end of the data.
+  if (length === 0) return { kind: 'end' };
+  if (length > MAX_RECORD_BYTES) return { kind: 'torn', reason: `implausible length ${length}` };
   const end = offset + HEADER_BYTES + length;
   if (end > data.length) return { kind: 'torn', reason: `payload cut short (${data.length - offset - HEADER_BYTES} of ${length} bytes)` };
   const payload = data.subarray(offset + HEADER_BYTES, end);

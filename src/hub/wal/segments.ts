@@ -1,10 +1,10 @@
 /**
  * Segment files of the write-ahead log: `<dir>/<12-digit number>.wal`, numbered in write order. Each
- * holds whole records back to back (record.ts). Reading a segment stops at the first record that is
+ * holds whole records back to back (record.ts), then zeros (segments are created zero-filled). Reading a segment stops at the first record that is
  * not whole and intact (a write torn by a crash, or garbage after it) and truncates the file there,
  * so a later start sees a clean end; it never throws for a damaged record.
  */
-import { open, readdir, readFile, truncate } from 'node:fs/promises';
+import { open, readdir, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scanRecord } from './record.js';
 
@@ -46,6 +46,28 @@ export async function readSegment(dir: string, id: number, from: number): Promis
     }
     records.push({ payload: r.payload, end: r.end });
     offset = r.end;
+  }
+}
+
+const ZEROS = Buffer.alloc(1 << 20);
+
+/**
+ * Creates segment `id` filled with `bytes` zeros (fdatasync'd, directory entry synced). Why: appends
+ * that grow a file make each fdatasync commit file-system metadata, which on ext4 waits for whatever
+ * else the journal holds, here DuckDB's own writes and checkpoints: measured p50 15 / p99 566 ms per
+ * fdatasync in the hub next to DuckDB, against 0.8 / 8–9 ms into a zero-filled file with a competing
+ * writer. Records then overwrite zeros, and a zero length is where the data ends (record.ts).
+ */
+export async function createSegment(dir: string, id: number, bytes: number): Promise<FileHandle> {
+  const handle = await open(segmentFile(dir, id), 'w');
+  try {
+    for (let at = 0; at < bytes; at += ZEROS.length) await handle.write(ZEROS, 0, Math.min(ZEROS.length, bytes - at), at);
+    await handle.datasync();
+    await syncDir(dir);
+    return handle;
+  } catch (err) {
+    await handle.close();
+    throw err;
   }
 }
 

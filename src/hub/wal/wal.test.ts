@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TelemetryReceived } from '../../bus/index.js';
@@ -54,6 +54,8 @@ function recordingSinks() {
   };
 }
 
+/** Small segments: every open zero-fills one (and the next), 16 MB by default. */
+const SEGMENT = 64 * 1024;
 const segments = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.wal')).sort();
 
 test('record: points (UTF-8 series, own arrival) and messages survive encode → scan → decode', () => {
@@ -83,7 +85,9 @@ test('record: a cut or altered record is reported torn, not decoded', () => {
   const flipped = Buffer.from(rec);
   flipped[HEADER_BYTES + 6]! ^= 0x01;
   assert.deepEqual(scanRecord(flipped, 0), { kind: 'torn', reason: 'CRC mismatch' });
-  assert.equal(scanRecord(Buffer.alloc(16), 0).kind, 'torn'); // zeros (preallocated space): length 0
+  // Zeros (a segment's zero-filled space after its last record) are the end, not damage.
+  assert.equal(scanRecord(Buffer.concat([rec, Buffer.alloc(16)]), rec.length).kind, 'end');
+  assert.equal(scanRecord(Buffer.concat([rec, Buffer.alloc(3)]), rec.length).kind, 'end');
 });
 
 test('append resolves after the write; the applier hands batches to the sinks in order and deletes applied segments', async (t) => {
@@ -100,15 +104,17 @@ test('append resolves after the write; the applier hands batches to the sinks in
   await log.drained();
   assert.deepEqual(s.values, [1, 2, 3, 4, 5, 6]);
   assert.equal(log.lag, 0);
-  // Only the segment being written remains (older ones were applied and deleted).
-  assert.equal(segments(dir).length, 1);
+  // Only the segment being written and the one prepared next remain (older ones were applied and deleted).
+  const left = segments(dir);
+  assert.equal(left.length, 2);
+  assert.equal(Number(left[1]!.slice(0, 12)), Number(left[0]!.slice(0, 12)) + 1);
   await log.close();
 });
 
 test('messages for the history port are logged and applied with their points', async (t) => {
   const dir = tempDir(t);
   const s = recordingSinks();
-  const log = await WriteAheadLog.open({ dir, sinks: s.sinks });
+  const log = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks: s.sinks });
   const m: TelemetryReceived = { deviceId: 'm1', sourceTime: '2026-11-22T00:00:00.000Z', arrivalTime: '2026-11-22T00:00:00.000Z', values: { state: 'Idle' }, properties: {} };
   await log.append({ points: [], telemetry: [m], messages: 1 });
   await log.drained();
@@ -120,18 +126,18 @@ test('replay: batches logged but not applied when the process died reach the sin
   const dir = tempDir(t);
   const first = recordingSinks();
   first.hold(); // the store never answers: as if the process died before applying
-  const dead = await WriteAheadLog.open({ dir, sinks: first.sinks });
+  const dead = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks: first.sinks });
   await dead.append(batch(1, 2));
   await dead.append(batch(3, 2));
   // No close: the process is gone. A new process opens the same directory.
   const s = recordingSinks();
-  const log = await WriteAheadLog.open({ dir, sinks: s.sinks });
+  const log = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks: s.sinks });
   assert.deepEqual(s.values, [1, 2, 3, 4]);
   assert.equal(log.replayed.messages, 4);
   await log.append(batch(5, 1));
   await log.close();
   const again = recordingSinks();
-  const reopened = await WriteAheadLog.open({ dir, sinks: again.sinks });
+  const reopened = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks: again.sinks });
   assert.deepEqual(again.values, [], 'applied records are not replayed again');
   await reopened.close();
   first.release();
@@ -142,22 +148,21 @@ test('replay after a torn write: intact records are applied, the damaged tail is
     const dir = tempDir(t);
     const first = recordingSinks();
     first.hold();
-    const dead = await WriteAheadLog.open({ dir, sinks: first.sinks });
+    const dead = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks: first.sinks });
     await dead.append(batch(1, 2));
     await dead.append(batch(3, 2));
     const [seg] = segments(dir);
     const file = join(dir, seg!);
-    const whole = statSync(file).size;
+    assert.equal(statSync(file).size, SEGMENT, 'segments are created zero-filled');
     const second = encodeRecord(batch(3, 2)).length;
-    if (damage === 'cut') writeFileSync(file, readFileSync(file).subarray(0, whole - 3)); // the second record torn mid-payload
-    if (damage === 'garbage') appendFileSync(file, Buffer.from([7, 0, 0, 0, 1, 2])); // a header cut short after both
-    if (damage === 'crc') {
-      const data = readFileSync(file);
-      data[whole - 1]! ^= 0xff;
-      writeFileSync(file, data);
-    }
+    const whole = encodeRecord(batch(1, 2)).length + second; // where the data ends
+    const data = readFileSync(file);
+    if (damage === 'cut') data.fill(0, whole - 20, whole); // the second record's last bytes (series names, JSON length) never reached the disk
+    if (damage === 'garbage') Buffer.from([7, 0, 0, 0, 1, 2]).copy(data, whole); // a stray header after both
+    if (damage === 'crc') data[whole - 1]! ^= 0xff;
+    writeFileSync(file, data);
     const s = recordingSinks();
-    const log = await WriteAheadLog.open({ dir, sinks: s.sinks });
+    const log = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks: s.sinks });
     const expected = damage === 'garbage' ? [1, 2, 3, 4] : [1, 2];
     assert.deepEqual(s.values, expected, damage);
     assert.equal(log.replayed.truncated.length, 1, damage);
@@ -170,7 +175,7 @@ test('replay after a torn write: intact records are applied, the damaged tail is
 test('back-pressure: beyond maxLagMessages unapplied, append waits for the applier', async (t) => {
   const dir = tempDir(t);
   const s = recordingSinks();
-  const log = await WriteAheadLog.open({ dir, sinks: s.sinks, maxLagMessages: 1000 });
+  const log = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks: s.sinks, maxLagMessages: 1000 });
   s.hold();
   await log.append(batch(0, 600));
   let second = false;
@@ -189,7 +194,7 @@ test('a failed apply is retried; nothing is lost or applied twice', async (t) =>
   const dir = tempDir(t);
   const s = recordingSinks();
   const problems: string[] = [];
-  const log = await WriteAheadLog.open({ dir, sinks: s.sinks, onProblem: (what) => problems.push(what) });
+  const log = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks: s.sinks, onProblem: (what) => problems.push(what) });
   s.failNext(2);
   await log.append(batch(1, 3));
   await log.drained();
@@ -208,7 +213,7 @@ test('a batch larger than maxApplyRows goes to the store in slices; a failed sli
       await s.sinks.appendPoints(points);
     },
   };
-  const log = await WriteAheadLog.open({ dir, sinks, maxApplyRows: 3 });
+  const log = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks, maxApplyRows: 3 });
   await log.append(batch(100, 1)); // applied alone before the next append arrives
   await log.drained();
   s.failNext(1); // the first slice of the 7-point batch fails once
@@ -223,13 +228,13 @@ test('a batch larger than maxApplyRows goes to the store in slices; a failed sli
 test('close lets the applier finish; with a stuck store what is left is replayed on the next open', async (t) => {
   const dir = tempDir(t);
   const s = recordingSinks();
-  const log = await WriteAheadLog.open({ dir, sinks: s.sinks });
+  const log = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks: s.sinks });
   s.hold();
   await log.append(batch(1, 2));
   await log.close(50);
   assert.deepEqual(s.values, []);
   const next = recordingSinks();
-  const reopened = await WriteAheadLog.open({ dir, sinks: next.sinks });
+  const reopened = await WriteAheadLog.open({ dir, segmentBytes: SEGMENT, sinks: next.sinks });
   assert.deepEqual(next.values, [1, 2]);
   await reopened.close();
   s.release();
