@@ -107,3 +107,14 @@ test('repeated inner CV: repetition 1 is the unrepeated procedure; r repetitions
   assert.ok(twice.threshold > 0 && twice.threshold < 1);
   assert.throws(() => trainClassifier(train.table, train.labels, { ...FAST, innerRepeats: 0 }), (e: unknown) => (e as { code?: string }).code === 'ml.bad_params');
 });
+
+test('inner folds default to 10 when both classes have 10 rows or more, else 5', () => {
+  const train = records(1500, 7);
+  const fastDefaultFolds: ClassifierOptions = { gbdt: FAST.gbdt };
+  assert.equal(trainClassifier(train.table, train.labels, { ...fastDefaultFolds, final: 'inner' }).gbdt.length, 10);
+  // 9 positives: fewer than 10, so 5 inner folds (the earlier default).
+  const few = new Uint8Array(200);
+  for (let i = 0; i < 9; i++) few[i * 20] = 1;
+  const t: Table = { columns: ['a'], rows: Array.from({ length: 200 }, (_, i) => [String(i % 20 === 0 && i < 180 ? 5 + (i % 3) : i % 4)]) };
+  assert.equal(trainClassifier(t, few, { ...fastDefaultFolds, final: 'inner' }).gbdt.length, 5);
+});
