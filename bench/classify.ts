@@ -1,7 +1,9 @@
 /**
  * Failure-classification benchmarks (docs/ml-prediction.md §Classification).
  *
- *   nice -n 10 npx tsx bench/classify.ts [--data ../shared/datasets] [--only ai4i|azure] [--seed 1] [--final inner|refit] [--level-products]
+ *   nice -n 15 npx tsx bench/classify.ts [--data ../shared/datasets] [--only ai4i|azure] [--seed 1] [--final inner|refit] [--level-products]
+ *     [--ratios] [--bag N] [--inner-folds K] [--repeats R] [--lr X] [--lambda X] [--min-leaf N] [--leaves N] [--depth N] [--rounds N] [--split-at edge|middle]
+ *   (variant flags for the measurements in docs/ml-prediction.md; an absent flag keeps the default)
  *
  * AI4I 2020: target "Machine failure", failure-mode columns TWF/HDF/PWF/OSF/RNF excluded (they define
  * the target), UDI and Product ID excluded; stratified 5-fold CV in which every outer fold reruns the
