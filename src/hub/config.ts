@@ -29,7 +29,7 @@ export const HubConfigSchema = z
      * false turns it off; unset lets the platform decide (on with the embedded DuckDB store).
      */
     wal: z
-      .object({ enabled: z.boolean().optional(), maxLagMessages: z.number().int().min(1000).default(100_000), segmentMb: z.number().int().min(1).max(1024).default(16) })
+      .object({ enabled: z.boolean().optional(), maxLagMessages: z.number().int().min(1000).default(20_000), segmentMb: z.number().int().min(1).max(1024).default(16) })
       .prefault({}),
     c2d: z.object({ maxQueuePerDevice: z.number().int().min(1).max(1000).default(50), ttlSeconds: z.number().int().min(1).default(3600), maxDeliveryCount: z.number().int().min(1).default(10) }).prefault({}),
     /** Generic MQTT topics mapped to devices. */

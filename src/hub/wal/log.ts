@@ -93,7 +93,7 @@ export class WriteAheadLog {
     private readonly position: PositionFile,
     readonly replayed: ReplayReport,
   ) {
-    this.maxLag = options.maxLagMessages ?? 100_000;
+    this.maxLag = options.maxLagMessages ?? 20_000;
     this.segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024;
     this.maxApply = options.maxApplyRows ?? DEFAULT_APPLY_ROWS;
   }
