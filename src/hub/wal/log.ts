@@ -36,8 +36,9 @@ export interface WalOptions {
   readonly segmentBytes?: number;
   /**
    * Most rows (points plus history messages) per store call. The DuckDB adapter's append runs
-   * synchronously on the hub's thread (~2 µs per point on the 2-vCPU VM): 10 000 rows keep one apply
-   * near 20 ms, so PUBACKs due meanwhile are not held up for long.
+   * synchronously on the hub's thread, so smaller calls hold PUBACKs up for less time, but each is a
+   * commit with its fixed cost: 10 000-row calls measured 46 main-thread CPU-ms per 1000 messages
+   * at 20 000 msg/s offered against 31 with 50 000.
    */
   readonly maxApplyRows?: number;
   /** A failed apply (retried), a damaged tail cut off at start, a failed position write. */
@@ -69,7 +70,7 @@ interface Waiting {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
-const DEFAULT_APPLY_ROWS = 10_000;
+const DEFAULT_APPLY_ROWS = 50_000;
 
 export class WriteAheadLog {
   private segment!: Segment;
