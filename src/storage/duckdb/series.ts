@@ -21,7 +21,7 @@ import type { TimePoint } from '../port.js';
 import type { AggregateRow, ArchiveCounts, ArchiveTarget, PointRange, TextPoint } from '../port-series.js';
 import type { CheckedAggregate, CheckedEdge } from '../validate-series.js';
 import { CHUNK_ROWS, textPointChunk } from './chunks.js';
-import { inTransaction, SINGLE_FLUSH_ROWS, tz } from './writer.js';
+import { inTransaction, tz } from './writer.js';
 
 const fromTz = (v: DuckDBValue) => new Date(Number((v as DuckDBTimestampTZValue).micros / 1000n));
 const num = (v: DuckDBValue) => (typeof v === 'bigint' ? Number(v) : (v as number));
@@ -29,7 +29,7 @@ const num = (v: DuckDBValue) => (typeof v === 'bigint' ? Number(v) : (v as numbe
 const lit = (d: Date) => `TIMESTAMPTZ '${d.toISOString()}'`;
 const quotePath = (p: string) => `'${p.replace(/'/g, "''")}'`;
 
-/** All-or-nothing as writer.ts appendPoints: one appender flush up to SINGLE_FLUSH_ROWS, else a transaction. */
+/** All-or-nothing and committed off the main thread, as writer.ts appendPoints. */
 export async function appendTextPoints(conn: DuckDBConnection, points: readonly TextPoint[]): Promise<void> {
   const append = async () => {
     const appender = await conn.createAppender('text_points');
@@ -42,7 +42,7 @@ export async function appendTextPoints(conn: DuckDBConnection, points: readonly 
       appender.closeSync();
     }
   };
-  await (points.length > SINGLE_FLUSH_ROWS ? inTransaction(conn, append) : append());
+  await inTransaction(conn, append);
 }
 
 export async function readTextPoints(conn: DuckDBConnection, series: string, from: Date, to: Date, limit: number): Promise<TextPoint[]> {

@@ -26,9 +26,6 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** Appends up to this many rows are one appender flush, hence one transaction (see appendPoints). */
-export const SINGLE_FLUSH_ROWS = 100_000;
-
 /** Bounds one group so a burst cannot build an unbounded transaction. */
 const MAX_GROUP_OPS = 20_000;
 
@@ -97,15 +94,14 @@ export class DuckDbWriter {
    * Points go in as data chunks through the appender: one native call per column per 2048 rows
    * instead of five per row (2–3× faster, see docs/storage.md), built in one pass (chunks.ts).
    *
-   * All-or-nothing: outside a transaction the appender's flush is one auto-committed transaction, and
-   * it only flushes on its own once it holds DuckDB's flush count (100 vectors, 204 800 rows), so an
-   * append below SINGLE_FLUSH_ROWS commits exactly once, at flushSync, which returns after the
-   * commit (the write is acknowledged only then). That saves the BEGIN and COMMIT round trips on
-   * the ingest path. Larger appends run inside an explicit transaction.
+   * All-or-nothing and off the main thread: every append runs inside BEGIN … COMMIT. Without the
+   * explicit transaction the appender's synchronous flush would commit, and every few seconds
+   * checkpoint (300–700 ms), on the main thread, stalling every PUBACK of the device hub (docs/hub.md);
+   * the COMMIT is async and runs on DuckDB's threads. The two round trips cost about 1 ms of CPU per
+   * append, which group commit spreads over thousands of points.
    */
   async appendPoints(points: readonly TimePoint[]): Promise<void> {
-    if (points.length > SINGLE_FLUSH_ROWS) return inTransaction(this.conn, () => this.appendChunks(points));
-    return this.appendChunks(points);
+    return inTransaction(this.conn, () => this.appendChunks(points));
   }
 
   private async appendChunks(points: readonly TimePoint[]): Promise<void> {
