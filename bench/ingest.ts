@@ -7,7 +7,7 @@
  *   nice -n 10 node --import tsx bench/ingest.ts [--devices 1000] [--seconds 10] [--window 2] [--rate 20000]
  *        [--loaders 1] [--store duckdb|memory] [--wal on|off] [--only raw|full] [--phases closed,open] [--quick] [--profile DIR]
  *
- * `--wal` (default on, as the platform with DuckDB): the hub acknowledges after its write-ahead log's
+ * `--wal` (default off, as the platform): the hub acknowledges after its write-ahead log's
  * fsync (in the bench's temporary dir) and applies to the store in the background; off: after the
  * store's commit.
  * Load (src/hub/testing/mqtt-load.ts, in `loaders` child processes, raw sockets and pre-encoded
@@ -55,7 +55,7 @@ const WINDOW = opt('window', 2);
 const LOADERS = opt('loaders', 1);
 const RATE = opt('rate', quick ? 5000 : 20_000);
 const STORE = flag('store') ?? 'duckdb';
-const WAL = (flag('wal') ?? 'on') === 'on';
+const WAL = (flag('wal') ?? 'off') === 'on';
 const ONLY = flag('only');
 const PROFILE = flag('profile');
 /** Full-path phases to run: `closed`, `open` or both (comparing versions at a fixed offered rate: `--phases open --rate 3000`). */

@@ -83,7 +83,8 @@ test('a value of the wrong DTDL type is refused by the graph and counted; the tw
 test('the write-ahead log: on by default with DuckDB (in the data dir), off with memory and PostgreSQL, the hub file decides when it says', () => {
   const config = { data: '/srv/twinworks' } as PlatformConfig;
   const defaults = parseHubConfig({});
-  assert.equal(hubWalDir(config, defaults, 'duckdb'), '/srv/twinworks/hub-wal');
+  assert.equal(hubWalDir(config, defaults, 'duckdb'), undefined);
+  assert.equal(hubWalDir(config, parseHubConfig({ wal: { enabled: true } }), 'duckdb'), '/srv/twinworks/hub-wal');
   assert.equal(hubWalDir(config, defaults, 'memory'), undefined);
   assert.equal(hubWalDir(config, defaults, 'postgres'), undefined);
   assert.equal(hubWalDir(config, parseHubConfig({ wal: { enabled: false } }), 'duckdb'), undefined);
